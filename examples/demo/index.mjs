@@ -1,0 +1,99 @@
+// The demo behind `npm run demo`: a testkit server and two phx-socket clients in one process.
+// It joins a room, pushes and awaits a reply, receives a broadcast from the other client, watches
+// presence, survives a server-side drop, and prints one line per telemetry event. Exits 0 on success.
+import { Socket } from '@phx-socket/client';
+import { startServer } from '@phx-socket/testkit';
+
+const server = await startServer();
+server.channel('room:*', {
+  join(_topic, params, socket) {
+    socket.assigns.user = params.user;
+    return { ok: { welcome: `hello ${params.user}` } };
+  },
+  // Runs after the join reply and presence_state, like a Phoenix app's after_join.
+  afterJoin(socket) {
+    server.track(socket, socket.topic, socket.assigns.user, { online_at: Date.now() });
+  },
+  handleIn(event, payload, socket) {
+    if (event === 'new_msg') {
+      socket.broadcast('new_msg', { user: socket.assigns.user, body: payload.body });
+      return { reply: 'ok', response: { stored: true } };
+    }
+    return { reply: 'error', response: { reason: `unknown event ${event}` } };
+  },
+  presence: true,
+});
+
+const t0 = Date.now();
+const stamp = () => `+${String(Date.now() - t0).padStart(4)}ms`;
+const fmt = (o) => JSON.stringify(o, (_k, v) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
+
+function client(name) {
+  const socket = new Socket(server.url, { params: { user: name }, reconnectAfterMs: () => 50, heartbeatIntervalMs: 1000 });
+  socket.telemetry.on('*', (event, { measurements, metadata }) => {
+    console.log(`${stamp()} [${name}] ${event.padEnd(26)} ${fmt(measurements)} ${fmt(metadata)}`);
+  });
+  return socket;
+}
+
+const check = (ok, what) => {
+  if (!ok) {
+    console.error(`✗ ${what}`);
+    process.exit(1);
+  }
+  console.log(`✓ ${what}`);
+};
+
+const ana = client('ana');
+const bob = client('bob');
+ana.connect();
+bob.connect();
+
+const anaRoom = ana.channel('room:lobby', { user: 'ana' });
+const bobRoom = bob.channel('room:lobby', { user: 'bob' });
+const online = new Set();
+bobRoom.on('presence_state', (state) => Object.keys(state).forEach((k) => online.add(k)));
+bobRoom.on('presence_diff', ({ joins, leaves }) => {
+  Object.keys(joins).forEach((k) => online.add(k));
+  Object.keys(leaves).forEach((k) => online.delete(k));
+});
+const received = new Promise((resolve) => bobRoom.on('new_msg', resolve));
+
+const welcome = await anaRoom.join();
+check(welcome.welcome === 'hello ana', `ana joined room:lobby: ${fmt(welcome)}`);
+await bobRoom.join();
+check(bobRoom.state === 'joined', 'bob joined room:lobby');
+
+const reply = await anaRoom.push('new_msg', { body: 'hi bob' });
+check(reply.stored === true, `push answered: ${fmt(reply)}`);
+const msg = await received;
+check(msg.body === 'hi bob' && msg.user === 'ana', `bob got the broadcast: ${fmt(msg)}`);
+
+await until(() => online.has('ana') && online.has('bob'));
+check(true, `presence seen by bob: ${[...online].sort().join(', ')}`);
+
+try {
+  await anaRoom.push('nonsense', {});
+  check(false, 'an unknown event is refused');
+} catch (error) {
+  check(error.code === 'reply_error', `an unknown event is refused with ${error.name} (${error.code})`);
+}
+
+server.dropAll();
+const afterDrop = anaRoom.push('new_msg', { body: 'sent while reconnecting' });
+const again = await afterDrop;
+check(again.stored === true && anaRoom.state === 'joined', 'after the server dropped every connection, ana reconnected, rejoined and the buffered push was delivered');
+
+ana.disconnect();
+bob.disconnect();
+await server.close();
+console.log(`${stamp()} demo finished`);
+process.exit(0);
+
+async function until(cond, timeoutMs = 5000) {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

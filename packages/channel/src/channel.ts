@@ -1,0 +1,341 @@
+import { CHANNEL_EVENTS, type Message, type ReplyPayload } from '@phx-socket/transport';
+import { Bindings, type BindingCallback } from './bindings';
+import { AlreadyJoinedError, BufferOverflowError, ChannelClosedError, PushBeforeJoinError } from './errors';
+import type { ChannelHost, ChannelState, HostedChannel } from './host';
+import { Push, type PayloadSource, type ReplyTarget } from './push';
+import { RetryTimer } from './retry-timer';
+import { SendBuffer } from './send-buffer';
+
+/** Event name → payload type. The default accepts any event with an unknown payload. */
+export type EventMap = { [event: string]: unknown };
+
+/** Join params: an object, or a function (sync or async) re-read at every (re)join. */
+export type ChannelParams = PayloadSource<Record<string, unknown>>;
+
+/** Reason given to `onError` callbacks when the socket, not the server, broke the channel. */
+export type ChannelErrorReason = unknown;
+
+/** Events every channel understands, whatever its event map. */
+type ControlEvent = (typeof CHANNEL_EVENTS)[keyof typeof CHANNEL_EVENTS];
+
+const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
+
+/**
+ * A topic joined over a socket: join/leave with automatic rejoin, pushes with replies, inbound events.
+ * Behaves like phoenix.js's `Channel`; every `Push` is also a promise. `In` types inbound event payloads,
+ * `Out` outbound ones.
+ *
+ * @example
+ * interface RoomIn { new_msg: { body: string } }
+ * const room = socket.channel<RoomIn>('room:lobby', { user: 'ana' });
+ * room.on('new_msg', (msg) => console.log(msg.body));
+ * await room.join();
+ * await room.push('new_msg', { body: 'hi' });
+ */
+export class Channel<In extends EventMap = EventMap, Out extends EventMap = EventMap> implements HostedChannel {
+  readonly topic: string;
+  /** The owning socket, as the channel sees it. */
+  readonly host: ChannelHost;
+  /** The join push; its hooks fire on every (re)join reply. */
+  readonly joinPush: Push;
+
+  private current: ChannelState = 'closed';
+  private joinedOnce = false;
+  private currentJoinRef: string | null = null;
+  private joinStartedAt = 0;
+  private readonly bindings = new Bindings();
+  private readonly replies = new Map<string, ReplyTarget>();
+  private readonly pushBuffer: SendBuffer<Push>;
+  private readonly rejoinTimer: RetryTimer;
+  private timeoutMs: number;
+
+  constructor(topic: string, params: ChannelParams | undefined, host: ChannelHost) {
+    this.topic = topic;
+    this.host = host;
+    this.timeoutMs = host.timeoutMs;
+    this.joinPush = new Push(this, CHANNEL_EVENTS.join, params ?? {}, this.timeoutMs);
+    this.pushBuffer = new SendBuffer<Push>({
+      limit: host.sendBufferLimit,
+      policy: host.overflowPolicy,
+      onOverflow: (dropped) => this.overflow(dropped),
+    });
+    this.rejoinTimer = new RetryTimer(host.scheduler, () => this.host.isConnected() && this.rejoin(), (tries) =>
+      host.rejoinAfterMs(tries),
+    );
+    this.joinPush.onSend = (ref) => this.onJoinSent(ref);
+    this.joinPush.receive('ok', () => this.onJoinOk());
+    this.joinPush.receive('error', (response) => this.onJoinFailed(response));
+    this.joinPush.receive('timeout', () => this.onJoinTimeout());
+  }
+
+  /** closed, errored, joining, joined or leaving. */
+  get state(): ChannelState {
+    return this.current;
+  }
+
+  /** The ref of the current `phx_join`, or null before the first join. */
+  get joinRef(): string | null {
+    return this.currentJoinRef;
+  }
+
+  /** Pushes waiting for the channel to be joined. */
+  get bufferedCount(): number {
+    return this.pushBuffer.size;
+  }
+
+  isClosed(): boolean {
+    return this.current === 'closed';
+  }
+  isErrored(): boolean {
+    return this.current === 'errored';
+  }
+  isJoined(): boolean {
+    return this.current === 'joined';
+  }
+  isJoining(): boolean {
+    return this.current === 'joining';
+  }
+  isLeaving(): boolean {
+    return this.current === 'leaving';
+  }
+
+  /**
+   * Joins the topic. Resolves with the server's join response; rejects with `JoinError` or
+   * `TimeoutError` (`join_timeout`) — after which the channel keeps rejoining with backoff.
+   */
+  join(timeoutMs: number = this.timeoutMs): Push {
+    if (this.joinedOnce) throw new AlreadyJoinedError(this.topic);
+    this.timeoutMs = timeoutMs;
+    this.joinedOnce = true;
+    this.rejoin(timeoutMs);
+    return this.joinPush;
+  }
+
+  /**
+   * Leaves the topic; the channel closes when the server acknowledges or the timeout passes. Pushes still
+   * buffered fail with `ChannelClosedError`.
+   */
+  leave(timeoutMs: number = this.timeoutMs): Push {
+    this.rejoinTimer.reset();
+    this.joinPush.cancelTimeout();
+    this.transition('leaving');
+    const leavePush = new Push(this, CHANNEL_EVENTS.leave, {}, timeoutMs);
+    const close = (): void => {
+      this.host.log('channel', `leave ${this.topic}`);
+      this.close();
+    };
+    leavePush.receive('ok', close).receive('timeout', close);
+    if (this.host.isConnected() && this.currentJoinRef !== null) leavePush.send();
+    else leavePush.reply({ status: 'ok', response: {} });
+    return leavePush;
+  }
+
+  /**
+   * Sends an event. While the channel is not joined (joining, or offline) the push waits in a bounded
+   * buffer and is sent, in order, after the (re)join; its timeout starts when it is actually sent.
+   */
+  push<K extends keyof Out & string>(event: K, payload: Out[K], timeoutMs?: number): Push;
+  push(event: string, payload?: unknown, timeoutMs?: number): Push;
+  push(event: string, payload: unknown = {}, timeoutMs: number = this.timeoutMs): Push {
+    if (!this.joinedOnce) throw new PushBeforeJoinError(this.topic, event);
+    const push = new Push(this, event, payload, timeoutMs);
+    if (this.canPush()) push.send();
+    else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
+    else this.pushBuffer.push(push);
+    return push;
+  }
+
+  /** Binds a handler to an inbound event; returns a ref for `off`. */
+  on<K extends keyof In & string>(event: K, callback: BindingCallback<In[K]>): number;
+  on(event: ControlEvent | (string & {}), callback: BindingCallback): number;
+  on(event: string, callback: BindingCallback<never>): number {
+    return this.bindings.add(event, callback as BindingCallback);
+  }
+
+  /** Removes one handler (by ref) or every handler of `event`. */
+  off(event: string, ref?: number): void {
+    this.bindings.remove(event, ref);
+  }
+
+  /** Called when the channel closes (left, or closed by the server). */
+  onClose(callback: (payload: unknown, ref: string | null, joinRef: string | null) => void): number {
+    return this.bindings.add(CHANNEL_EVENTS.close, callback);
+  }
+
+  /** Called when the channel errors (server crash, socket down); the channel then rejoins by itself. */
+  onError(callback: (reason: ChannelErrorReason) => void): number {
+    return this.bindings.add(CHANNEL_EVENTS.error, (reason) => callback(reason));
+  }
+
+  /**
+   * Sees every inbound event before its handlers and returns the payload they get. Override to transform
+   * payloads (phoenix.js compatible).
+   */
+  onMessage(_event: string, payload: unknown, _ref: string | null, _joinRef?: string | null): unknown {
+    return payload;
+  }
+
+  /** True when a push would go out now rather than wait in the buffer. */
+  canPush(): boolean {
+    return this.host.isConnected() && this.current === 'joined';
+  }
+
+  /** @internal Delivers one inbound message routed here by the socket. */
+  dispatch(message: Message): void {
+    const { event, payload, ref, joinRef } = message;
+    if (joinRef !== null && this.currentJoinRef !== null && joinRef !== this.currentJoinRef && LIFECYCLE.has(event)) {
+      return;
+    }
+    if (event === CHANNEL_EVENTS.reply) {
+      if (ref !== null) this.replies.get(ref)?.reply(asReply(payload));
+      if (!this.bindings.has(event)) return;
+    } else if (event === CHANNEL_EVENTS.close) {
+      this.emitBound(event, payload, ref, joinRef);
+      this.close();
+      return;
+    } else if (event === CHANNEL_EVENTS.error) {
+      this.fail(payload);
+      return;
+    }
+    this.emitBound(event, payload, ref, joinRef);
+  }
+
+  /** @internal The socket (re)opened. */
+  onSocketOpen(): void {
+    this.rejoinTimer.reset();
+    if (this.current === 'errored') this.rejoin();
+  }
+
+  /** @internal The transport went away. */
+  onSocketDown(reason: string): void {
+    this.rejoinTimer.reset();
+    if (this.current === 'errored' || this.current === 'leaving' || this.current === 'closed') return;
+    this.fail({ reason });
+  }
+
+  /** @internal */
+  awaitReply(ref: string, target: ReplyTarget): void {
+    this.replies.set(ref, target);
+  }
+
+  /** @internal */
+  forgetReply(ref: string): void {
+    this.replies.delete(ref);
+  }
+
+  private rejoin(timeoutMs: number = this.timeoutMs): void {
+    if (this.current === 'leaving') return;
+    this.host.leaveOpenTopic(this);
+    this.transition('joining');
+    this.joinStartedAt = this.host.scheduler.now();
+    this.joinPush.resend(timeoutMs);
+  }
+
+  /** Each join push carries a new ref, which becomes the join_ref; the old one is stale from now on. */
+  private onJoinSent(ref: string): void {
+    const previous = this.currentJoinRef;
+    this.currentJoinRef = ref;
+    this.host.bindJoinRef(this, ref, previous);
+    this.host.emit('channel:joining', {
+      measurements: { attempt: this.rejoinTimer.attempts + 1 },
+      metadata: { topic: this.topic, join_ref: ref },
+    });
+  }
+
+  private onJoinOk(): void {
+    this.rejoinTimer.reset();
+    this.transition('joined');
+    this.host.emit('channel:joined', {
+      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '' },
+    });
+    this.pushBuffer.drain((push) => this.flush(push));
+  }
+
+  private onJoinFailed(response: unknown): void {
+    this.host.emit('channel:join_failed', {
+      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: response },
+    });
+    if (this.current === 'leaving' || this.current === 'closed') return;
+    this.transition('errored');
+    if (this.host.isConnected()) this.rejoinTimer.schedule();
+  }
+
+  private onJoinTimeout(): void {
+    this.host.log('channel', `timeout ${this.topic} (${this.currentJoinRef})`, this.joinPush.timeoutMs);
+    this.host.emit('channel:join_failed', {
+      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: 'timeout' },
+    });
+    if (this.current === 'leaving' || this.current === 'closed') return;
+    // Tell the server to drop the half-made join; the reply (if any) is not awaited.
+    if (this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
+    this.transition('errored');
+    this.joinPush.reset();
+    if (this.host.isConnected()) this.rejoinTimer.schedule();
+  }
+
+  /** Errors the channel (server `phx_error` or socket down) and schedules a rejoin. */
+  private fail(reason: unknown): void {
+    if (this.current === 'joining') this.joinPush.reset();
+    if (this.current === 'closed' || this.current === 'leaving') return;
+    this.transition('errored');
+    this.host.emit('channel:error', {
+      measurements: {},
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef, reason },
+    });
+    this.emitBound(CHANNEL_EVENTS.error, reason, null, this.currentJoinRef);
+    if (this.host.isConnected()) this.rejoinTimer.schedule();
+  }
+
+  private close(): void {
+    if (this.current === 'closed') return;
+    this.rejoinTimer.reset();
+    this.joinPush.reset();
+    this.transition('closed');
+    const joinRef = this.currentJoinRef;
+    this.host.bindJoinRef(this, null, joinRef);
+    this.host.remove(this);
+    this.pushBuffer.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));
+    this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: joinRef } });
+  }
+
+  private flush(push: Push): void {
+    if (this.canPush()) push.send();
+    else this.pushBuffer.push(push);
+  }
+
+  private overflow(dropped: Push): void {
+    const limit = this.host.sendBufferLimit;
+    this.host.emit('buffer:overflow', {
+      measurements: { limit, size: this.pushBuffer.size },
+      metadata: { topic: this.topic, event: dropped.event, policy: this.host.overflowPolicy },
+    });
+    dropped.fail(new BufferOverflowError(this.topic, dropped.event, limit));
+  }
+
+  private emitBound(event: string, payload: unknown, ref: string | null, joinRef: string | null): void {
+    let handled: unknown;
+    try {
+      handled = this.onMessage(event, payload, ref, joinRef);
+    } catch (error) {
+      this.host.reportError(error, `onMessage of "${this.topic}"`);
+      return;
+    }
+    this.bindings.dispatch(event, handled, ref, joinRef, (error) =>
+      this.host.reportError(error, `"${event}" handler of "${this.topic}"`),
+    );
+  }
+
+  private transition(next: ChannelState): void {
+    if (this.current === next) return;
+    this.host.log('channel', `${this.topic} ${this.current} -> ${next}`);
+    this.current = next;
+  }
+}
+
+function asReply(payload: unknown): ReplyPayload {
+  if (typeof payload === 'object' && payload !== null && 'status' in payload) return payload as ReplyPayload;
+  return { status: 'error', response: { reason: 'malformed_reply' } };
+}

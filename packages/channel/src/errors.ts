@@ -1,0 +1,83 @@
+import { PhxError } from '@phx-socket/transport';
+
+/**
+ * The server answered a push with `{status: "error"}`. `response` is what the server sent.
+ *
+ * @example
+ * try { await channel.push('new_msg', { body }); }
+ * catch (e) { if (e instanceof ReplyError) showError(e.response); }
+ */
+export class ReplyError<R = unknown> extends PhxError<'reply_error'> {
+  readonly response: R;
+  readonly topic: string;
+  readonly event: string;
+  constructor(topic: string, event: string, response: R) {
+    super('reply_error', `"${event}" on "${topic}" was answered with an error reply; see .response`);
+    this.response = response;
+    this.topic = topic;
+    this.event = event;
+  }
+}
+
+/** The server refused a join (`{status: "error"}` to `phx_join`); the channel retries with backoff. */
+export class JoinError<R = unknown> extends PhxError<'join_error'> {
+  readonly response: R;
+  readonly topic: string;
+  constructor(topic: string, response: R) {
+    super('join_error', `joining "${topic}" was refused by the server; see .response (the channel rejoins with backoff until you call leave())`);
+    this.response = response;
+    this.topic = topic;
+  }
+}
+
+/** Which kind of push timed out. */
+export type TimeoutCode = 'timeout' | 'join_timeout' | 'leave_timeout';
+
+/** No reply came within the push's timeout, counted from when the push was actually sent. */
+export class TimeoutError extends PhxError<TimeoutCode> {
+  readonly topic: string;
+  readonly event: string;
+  readonly timeoutMs: number;
+  constructor(code: TimeoutCode, topic: string, event: string, timeoutMs: number) {
+    super(code, `no reply to "${event}" on "${topic}" within ${timeoutMs} ms; raise the timeout or check the server`);
+    this.topic = topic;
+    this.event = event;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A send buffer was full: with policy `'reject'` this push, with `'drop-oldest'` the oldest buffered one. */
+export class BufferOverflowError extends PhxError<'buffer_overflow'> {
+  readonly topic: string;
+  readonly event: string;
+  readonly limit: number;
+  constructor(topic: string, event: string, limit: number) {
+    super('buffer_overflow', `"${event}" on "${topic}" was dropped: the send buffer holds at most ${limit} messages while offline; raise sendBufferLimit or slow down`);
+    this.topic = topic;
+    this.event = event;
+    this.limit = limit;
+  }
+}
+
+/** `push()` was called on a channel that was never joined (phoenix.js throws here too). */
+export class PushBeforeJoinError extends PhxError<'push_before_join'> {
+  constructor(topic: string, event: string) {
+    super('push_before_join', `tried to push "${event}" to "${topic}" before joining; call channel.join() first`);
+  }
+}
+
+/** `join()` was called twice on one channel instance. */
+export class AlreadyJoinedError extends PhxError<'already_joined'> {
+  constructor(topic: string) {
+    super('already_joined', `tried to join "${topic}" multiple times; join() may only be called once per channel instance, create a new one with socket.channel()`);
+  }
+}
+
+/** The channel was closed (left, or closed by the server) while this push waited in its buffer. */
+export class ChannelClosedError extends PhxError<'channel_closed'> {
+  readonly topic: string;
+  constructor(topic: string, event: string) {
+    super('channel_closed', `"${event}" on "${topic}" was never sent: the channel closed first`);
+    this.topic = topic;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Message } from '@phx-socket/transport';
+import type { Scheduler } from './scheduler';
+import type { TelemetryEventMap } from './telemetry-events';
+
+/** What to do when a send buffer is full. */
+export type OverflowPolicy = 'drop-oldest' | 'reject';
+
+/**
+ * The seam between a `Channel` and the socket that owns it. The client's `Socket` implements it; a test
+ * can implement it with a fake. Channels never import the socket.
+ */
+export interface ChannelHost {
+  /** Default push/join/leave timeout, ms. */
+  readonly timeoutMs: number;
+  readonly scheduler: Scheduler;
+  /** Per-buffer bound on pushes held while a channel is not joined. */
+  readonly sendBufferLimit: number;
+  readonly overflowPolicy: OverflowPolicy;
+  /** Rejoin delay after `tries` failed joins, ms. */
+  rejoinAfterMs(tries: number): number;
+  /** Next message ref (increasing decimal string). */
+  makeRef(): string;
+  /** True when the transport is open. */
+  isConnected(): boolean;
+  /** Encodes and sends now; the socket buffers it while the transport is not open. */
+  send(message: Message): void;
+  /** Emits a telemetry event. */
+  emit<K extends keyof TelemetryEventMap>(name: K, event: TelemetryEventMap[K]): void;
+  /** A user callback threw: report it (telemetry `handler:error`, logger) and go on. */
+  reportError(error: unknown, where: string): void;
+  /** Debug logging through the socket's logger (phoenix.js `logger(kind, msg, data)`). */
+  log(kind: string, msg: string, data?: unknown): void;
+  /**
+   * Routes messages carrying `joinRef` to `channel`. Called when a channel sends a new `phx_join`
+   * (`previous` is its old join_ref, now stale) and with `joinRef = null` when it closes.
+   */
+  bindJoinRef(channel: HostedChannel, joinRef: string | null, previous: string | null): void;
+  /** Forgets a closed channel. */
+  remove(channel: HostedChannel): void;
+  /** Leaves any other open channel on `topic` before `channel` joins it (phoenix.js semantics). */
+  leaveOpenTopic(channel: HostedChannel): void;
+}
+
+/** The state of a channel. */
+export type ChannelState = 'closed' | 'errored' | 'joining' | 'joined' | 'leaving';
+
+/** What a socket calls on the channels it owns. */
+export interface HostedChannel {
+  readonly topic: string;
+  readonly state: ChannelState;
+  /** The ref of the current `phx_join`, or null before the first join. */
+  readonly joinRef: string | null;
+  /** Delivers one inbound message already routed to this channel (by join_ref, or by topic when null). */
+  dispatch(message: Message): void;
+  /** The socket (re)opened: an errored channel rejoins at once. */
+  onSocketOpen(): void;
+  /** The transport went away (`reason`: `'transport'`, `'heartbeat_timeout'`...): errors the channel. */
+  onSocketDown(reason: string): void;
+}

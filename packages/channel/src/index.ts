@@ -1,0 +1,34 @@
+export { Channel, type ChannelParams, type EventMap } from './channel';
+export { Push, type PushStatus, type PayloadSource, type PushOwner, type ReplyTarget } from './push';
+export type { BindingCallback } from './bindings';
+export {
+  AlreadyJoinedError,
+  BufferOverflowError,
+  ChannelClosedError,
+  JoinError,
+  PushBeforeJoinError,
+  ReplyError,
+  TimeoutError,
+  type TimeoutCode,
+} from './errors';
+export type { ChannelHost, ChannelState, HostedChannel, OverflowPolicy } from './host';
+export { RetryTimer } from './retry-timer';
+export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
+export { SendBuffer, type SendBufferOptions } from './send-buffer';
+export type { TelemetryEvent, TelemetryEventMap, TelemetryEventName } from './telemetry-events';
+export { DEFAULT_PRESENCE_EVENTS, Presence, type PresenceOptions } from './presence';
+export {
+  applyDiff,
+  diffStates,
+  emptyPresenceState,
+  listPresences,
+  syncDiff,
+  syncState,
+  type OnJoin,
+  type OnLeave,
+  type PresenceDiff,
+  type PresenceEntry,
+  type PresenceMeta,
+  type PresenceState,
+} from './presence-state';
+export { DEFAULT_TYPING_INDICATOR_OPTIONS, TypingIndicator, type TypingIndicatorOptions } from './typing-indicator';

@@ -1,0 +1,38 @@
+/**
+ * The typed map of every telemetry event: name → `{ measurements, metadata }`, mirroring Elixir's
+ * `:telemetry`. Durations are milliseconds (`*_ms`), sizes bytes.
+ *
+ * @example
+ * socket.telemetry.on('push:reply', ({ measurements, metadata }) => log(metadata.topic, measurements.rtt_ms));
+ */
+export interface TelemetryEventMap {
+  'socket:connecting': { measurements: { attempt: number }; metadata: { url: string; transport: string } };
+  'socket:connected': { measurements: { duration_ms: number }; metadata: { url: string; transport: string } };
+  'socket:disconnected': { measurements: Record<string, never>; metadata: { code: number; reason: string; requested: boolean } };
+  'socket:error': { measurements: Record<string, never>; metadata: { error: unknown } };
+  'socket:reconnect_scheduled': { measurements: { attempt: number; delay_ms: number }; metadata: { reason: string } };
+  'socket:reconnect_exhausted': { measurements: { attempts: number }; metadata: Record<string, never> };
+  heartbeat: { measurements: { rtt_ms: number }; metadata: { ref: string } };
+  'heartbeat:timeout': { measurements: { timeout_ms: number }; metadata: { ref: string } };
+  'channel:joining': { measurements: { attempt: number }; metadata: { topic: string; join_ref: string } };
+  'channel:joined': { measurements: { duration_ms: number }; metadata: { topic: string; join_ref: string } };
+  'channel:join_failed': { measurements: { duration_ms: number }; metadata: { topic: string; join_ref: string; reason: unknown } };
+  'channel:left': { measurements: Record<string, never>; metadata: { topic: string; join_ref: string | null } };
+  'channel:error': { measurements: Record<string, never>; metadata: { topic: string; join_ref: string | null; reason: unknown } };
+  'message:sent': { measurements: { bytes: number }; metadata: { topic: string; event: string; ref: string | null } };
+  'message:received': { measurements: { bytes: number }; metadata: { topic: string; event: string; ref: string | null } };
+  'message:dropped': { measurements: Record<string, never>; metadata: { topic: string; event: string; join_ref: string | null; reason: 'stale_join_ref' | 'unknown_topic' | 'hook' } };
+  'push:reply': { measurements: { rtt_ms: number }; metadata: { topic: string; event: string; ref: string; status: string } };
+  'push:timeout': { measurements: { timeout_ms: number }; metadata: { topic: string; event: string; ref: string } };
+  'buffer:overflow': { measurements: { limit: number; size: number }; metadata: { topic: string; event: string; policy: 'drop-oldest' | 'reject' } };
+  'decode:error': { measurements: { bytes: number }; metadata: { error: unknown } };
+  /** A user callback (channel handler, hook, telemetry subscriber) threw; dispatch went on. */
+  'handler:error': { measurements: Record<string, never>; metadata: { error: unknown; where: string } };
+  /** Something was configured but does not apply here (e.g. Node TCP tuning in a browser). Emitted once. */
+  'transport:notice': { measurements: Record<string, never>; metadata: { message: string } };
+}
+
+/** Name of a telemetry event. */
+export type TelemetryEventName = keyof TelemetryEventMap;
+/** Data of one telemetry event. */
+export type TelemetryEvent<K extends TelemetryEventName = TelemetryEventName> = TelemetryEventMap[K];

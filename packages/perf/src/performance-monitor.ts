@@ -1,0 +1,310 @@
+import { Histogram, type HistogramSnapshot } from './histogram';
+
+/** Any telemetry emitter with a `'*'` subscription, such as `socket.telemetry`. */
+export interface TelemetrySourceLike {
+  on(name: '*', handler: (name: string, event: { measurements: object; metadata: object }) => void): (() => void) | void;
+}
+
+/** Options of a {@link PerformanceMonitor}. */
+export interface PerformanceMonitorOptions {
+  /**
+   * Latency samples kept per histogram for percentiles (older ones still count in count/min/max/mean).
+   * @default 2048
+   */
+  histogramSize?: number;
+  /**
+   * Clock in ms, injectable for tests.
+   * @default performance.now
+   */
+  now?: () => number;
+}
+
+/** Defaults of {@link PerformanceMonitorOptions}. */
+export const DEFAULT_PERFORMANCE_MONITOR_OPTIONS = Object.freeze({
+  histogramSize: 2048,
+  now: (): number => globalThis.performance.now(),
+});
+
+/** Everything the monitor knows. Counters are totals since the last reset; rates are per second. */
+export interface PerformanceMetrics {
+  uptimeMs: number;
+  counters: {
+    messagesIn: number;
+    messagesOut: number;
+    bytesIn: number;
+    bytesOut: number;
+    connects: number;
+    reconnects: number;
+    disconnects: number;
+    joins: number;
+    joinFailures: number;
+    pushTimeouts: number;
+    heartbeatTimeouts: number;
+    errors: number;
+    decodeErrors: number;
+    handlerErrors: number;
+    drops: number;
+    overflows: number;
+  };
+  gauges: { connected: boolean; channelsJoined: number };
+  rates: { messagesInPerSec: number; messagesOutPerSec: number; bytesInPerSec: number; bytesOutPerSec: number };
+  histograms: {
+    pushRttMs: HistogramSnapshot;
+    joinLatencyMs: HistogramSnapshot;
+    heartbeatRttMs: HistogramSnapshot;
+    connectMs: HistogramSnapshot;
+    decodeMs: HistogramSnapshot;
+    dispatchMs: HistogramSnapshot;
+  };
+  /** The inbound pipeline as one stage list: received → decoded → dispatched, and what fell out. */
+  pipeline: { received: number; decodeErrors: number; dropped: number; dispatched: number; errorRate: number };
+}
+
+/** The headline numbers, for a status line or a dashboard tile. */
+export interface PerformanceSummary {
+  uptimeMs: number;
+  connected: boolean;
+  channelsJoined: number;
+  messagesInPerSec: number;
+  messagesOutPerSec: number;
+  pushRttP50Ms: number;
+  pushRttP99Ms: number;
+  heartbeatRttP50Ms: number;
+  reconnects: number;
+  errors: number;
+  drops: number;
+}
+
+type Counters = PerformanceMetrics['counters'];
+type Event = { measurements: Record<string, unknown>; metadata: Record<string, unknown> };
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/**
+ * A telemetry subscriber that turns socket events into counters, gauges and latency percentiles. It
+ * adds nothing to the socket: detach it and the socket is as before.
+ *
+ * @example
+ * const monitor = new PerformanceMonitor();
+ * monitor.attach(socket.telemetry);
+ * setInterval(() => console.log(monitor.report('text')), 10_000);
+ */
+export class PerformanceMonitor {
+  private readonly now: () => number;
+  private readonly size: number;
+  private startedAt: number;
+  private counters!: Counters;
+  private connected = false;
+  private readonly joined = new Set<string>();
+  private readonly hist: Record<keyof PerformanceMetrics['histograms'], Histogram>;
+  private readonly detachers = new Set<() => void>();
+
+  constructor(options: PerformanceMonitorOptions = {}) {
+    this.now = options.now ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.now;
+    this.size = options.histogramSize ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.histogramSize;
+    this.startedAt = this.now();
+    this.hist = {
+      pushRttMs: new Histogram(this.size),
+      joinLatencyMs: new Histogram(this.size),
+      heartbeatRttMs: new Histogram(this.size),
+      connectMs: new Histogram(this.size),
+      decodeMs: new Histogram(this.size),
+      dispatchMs: new Histogram(this.size),
+    };
+    this.resetCounters();
+  }
+
+  /** Subscribes to a telemetry source; returns a function that detaches. */
+  attach(source: TelemetrySourceLike): () => void {
+    const off = source.on('*', (name, event) => this.observe(name, event as Event));
+    const detach = (): void => {
+      if (typeof off === 'function') off();
+      this.detachers.delete(detach);
+    };
+    this.detachers.add(detach);
+    return detach;
+  }
+
+  /** Detaches from every source. */
+  detach(): void {
+    for (const d of [...this.detachers]) d();
+  }
+
+  /** Feeds one telemetry event (what `attach` does for each event). */
+  observe(name: string, event: Event): void {
+    const m = event.measurements ?? {};
+    const c = this.counters;
+    switch (name) {
+      case 'message:received':
+        c.messagesIn++;
+        c.bytesIn += num(m.bytes);
+        if (m.decode_ms !== undefined) this.hist.decodeMs.record(num(m.decode_ms));
+        if (m.dispatch_ms !== undefined) this.hist.dispatchMs.record(num(m.dispatch_ms));
+        break;
+      case 'message:sent':
+        c.messagesOut++;
+        c.bytesOut += num(m.bytes);
+        break;
+      case 'push:reply':
+        this.hist.pushRttMs.record(num(m.rtt_ms));
+        break;
+      case 'push:timeout':
+        c.pushTimeouts++;
+        break;
+      case 'heartbeat':
+        this.hist.heartbeatRttMs.record(num(m.rtt_ms));
+        break;
+      case 'heartbeat:timeout':
+        c.heartbeatTimeouts++;
+        break;
+      case 'socket:connected':
+        if (c.connects > 0) c.reconnects++;
+        c.connects++;
+        this.connected = true;
+        this.hist.connectMs.record(num(m.duration_ms));
+        break;
+      case 'socket:disconnected':
+        c.disconnects++;
+        this.connected = false;
+        this.joined.clear();
+        break;
+      case 'channel:joined':
+        c.joins++;
+        this.joined.add(String(event.metadata?.topic));
+        this.hist.joinLatencyMs.record(num(m.duration_ms));
+        break;
+      case 'channel:join_failed':
+        c.joinFailures++;
+        break;
+      case 'channel:left':
+      case 'channel:error':
+        this.joined.delete(String(event.metadata?.topic));
+        if (name === 'channel:error') c.errors++;
+        break;
+      case 'socket:error':
+        c.errors++;
+        break;
+      case 'decode:error':
+        c.decodeErrors++;
+        c.errors++;
+        break;
+      case 'handler:error':
+        c.handlerErrors++;
+        c.errors++;
+        break;
+      case 'message:dropped':
+        c.drops++;
+        break;
+      case 'buffer:overflow':
+        c.overflows++;
+        c.drops++;
+        break;
+    }
+  }
+
+  metrics(): PerformanceMetrics {
+    const uptimeMs = this.now() - this.startedAt;
+    const secs = uptimeMs > 0 ? uptimeMs / 1000 : 1;
+    const c = { ...this.counters };
+    const received = c.messagesIn + c.decodeErrors;
+    return {
+      uptimeMs,
+      counters: c,
+      gauges: { connected: this.connected, channelsJoined: this.joined.size },
+      rates: {
+        messagesInPerSec: c.messagesIn / secs,
+        messagesOutPerSec: c.messagesOut / secs,
+        bytesInPerSec: c.bytesIn / secs,
+        bytesOutPerSec: c.bytesOut / secs,
+      },
+      histograms: {
+        pushRttMs: this.hist.pushRttMs.snapshot(),
+        joinLatencyMs: this.hist.joinLatencyMs.snapshot(),
+        heartbeatRttMs: this.hist.heartbeatRttMs.snapshot(),
+        connectMs: this.hist.connectMs.snapshot(),
+        decodeMs: this.hist.decodeMs.snapshot(),
+        dispatchMs: this.hist.dispatchMs.snapshot(),
+      },
+      pipeline: {
+        received,
+        decodeErrors: c.decodeErrors,
+        dropped: c.drops - c.overflows,
+        dispatched: Math.max(0, c.messagesIn - (c.drops - c.overflows)),
+        errorRate: received > 0 ? c.decodeErrors / received : 0,
+      },
+    };
+  }
+
+  summary(): PerformanceSummary {
+    const m = this.metrics();
+    return {
+      uptimeMs: m.uptimeMs,
+      connected: m.gauges.connected,
+      channelsJoined: m.gauges.channelsJoined,
+      messagesInPerSec: m.rates.messagesInPerSec,
+      messagesOutPerSec: m.rates.messagesOutPerSec,
+      pushRttP50Ms: m.histograms.pushRttMs.p50,
+      pushRttP99Ms: m.histograms.pushRttMs.p99,
+      heartbeatRttP50Ms: m.histograms.heartbeatRttMs.p50,
+      reconnects: m.counters.reconnects,
+      errors: m.counters.errors,
+      drops: m.counters.drops,
+    };
+  }
+
+  /** A report for a person (`'text'`) or a machine (`'json'`). */
+  report(format: 'text' | 'json' = 'text'): string {
+    const m = this.metrics();
+    if (format === 'json') return JSON.stringify(m, null, 2);
+    return formatReport(m);
+  }
+
+  /** Zeroes counters and histograms; gauges keep their current value. */
+  reset(): void {
+    this.startedAt = this.now();
+    this.resetCounters();
+    for (const h of Object.values(this.hist)) h.reset();
+  }
+
+  private resetCounters(): void {
+    this.counters = {
+      messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connects: 0, reconnects: 0, disconnects: 0,
+      joins: 0, joinFailures: 0, pushTimeouts: 0, heartbeatTimeouts: 0, errors: 0, decodeErrors: 0,
+      handlerErrors: 0, drops: 0, overflows: 0,
+    };
+  }
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function formatReport(m: PerformanceMetrics): string {
+  const c = m.counters;
+  const rows: [string, HistogramSnapshot][] = [
+    ['push rtt', m.histograms.pushRttMs],
+    ['join latency', m.histograms.joinLatencyMs],
+    ['heartbeat rtt', m.histograms.heartbeatRttMs],
+    ['connect', m.histograms.connectMs],
+    ['decode', m.histograms.decodeMs],
+    ['dispatch', m.histograms.dispatchMs],
+  ];
+  const pad = (s: string, n: number): string => s.padStart(n);
+  const lines = [
+    `phx-socket performance report (uptime ${fmt(m.uptimeMs / 1000)} s, ${m.gauges.connected ? 'connected' : 'disconnected'})`,
+    `  messages   in ${c.messagesIn.toLocaleString('en-US')} (${fmt(m.rates.messagesInPerSec)}/s, ${fmtBytes(c.bytesIn)})   out ${c.messagesOut.toLocaleString('en-US')} (${fmt(m.rates.messagesOutPerSec)}/s, ${fmtBytes(c.bytesOut)})`,
+    `  channels   joined now ${m.gauges.channelsJoined}   joins ${c.joins}   join failures ${c.joinFailures}`,
+    `  socket     connects ${c.connects}   reconnects ${c.reconnects}   disconnects ${c.disconnects}   heartbeat timeouts ${c.heartbeatTimeouts}`,
+    `  problems   errors ${c.errors} (decode ${c.decodeErrors}, handler ${c.handlerErrors})   push timeouts ${c.pushTimeouts}   drops ${c.drops} (overflow ${c.overflows})`,
+    `  latency (ms)        count      p50      p95      p99      max`,
+  ];
+  for (const [label, h] of rows) {
+    if (h.count === 0) continue;
+    lines.push(`    ${label.padEnd(14)}${pad(String(h.count), 8)}${pad(fmt(h.p50, 2), 9)}${pad(fmt(h.p95, 2), 9)}${pad(fmt(h.p99, 2), 9)}${pad(fmt(h.max, 2), 9)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * Every literal the Phoenix Channels wire protocol uses, defined once.
+ * Facts from Phoenix 1.7/1.8; see PROTOCOL.md.
+ */
+
+/** Control events a channel sends and receives. */
+export const CHANNEL_EVENTS = Object.freeze({
+  join: 'phx_join',
+  leave: 'phx_leave',
+  reply: 'phx_reply',
+  error: 'phx_error',
+  close: 'phx_close',
+} as const);
+
+/** Name of one of the control events. */
+export type ChannelEvent = (typeof CHANNEL_EVENTS)[keyof typeof CHANNEL_EVENTS];
+
+/** The topic the socket-level heartbeat travels on. */
+export const PHOENIX_TOPIC = 'phoenix' as const;
+/** The event name of the socket-level heartbeat. */
+export const HEARTBEAT_EVENT = 'heartbeat' as const;
+
+/** Serializer versions the server understands (`vsn` query parameter). */
+export const VSN = Object.freeze({ v1: '1.0.0', v2: '2.0.0' } as const);
+/** The vsn a client sends when none is given. */
+export const DEFAULT_VSN = VSN.v2;
+
+/** Kind byte at offset 0 of a V2 binary frame. */
+export const BINARY_KINDS = Object.freeze({ push: 0, reply: 1, broadcast: 2 } as const);
+
+/** Reply statuses in a `phx_reply` payload. */
+export const REPLY_STATUS = Object.freeze({ ok: 'ok', error: 'error' } as const);
+
+/** WebSocket-compatible readyState values every transport reports. */
+export const READY_STATE = Object.freeze({ connecting: 0, open: 1, closing: 2, closed: 3 } as const);
+export type ReadyState = (typeof READY_STATE)[keyof typeof READY_STATE];
+
+/** Endpoint path suffixes appended to the socket URL. */
+export const TRANSPORT_PATHS = Object.freeze({ websocket: 'websocket', longpoll: 'longpoll' } as const);
+
+/** Prefix of the WebSocket subprotocol that carries `authToken` (Phoenix 1.8). */
+export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.' as const;
+/** The plain subprotocol sent beside the auth-token subprotocol. */
+export const PHOENIX_SUBPROTOCOL = 'phoenix' as const;
+/** Header that carries `authToken` over LongPoll. */
+export const AUTH_TOKEN_HEADER = 'X-Phoenix-AuthToken' as const;
+
+/** Close code of a normal, app-requested close. */
+export const WS_CLOSE_NORMAL = 1000;
+/** Close code for a connection that ended without a close frame (what browsers report on failures). */
+export const WS_CLOSE_ABNORMAL = 1006;
+/** Close code for an inbound message over the size limit. */
+export const WS_CLOSE_MESSAGE_TOO_BIG = 1009;
+/** Close reason reported when the socket did not open within `connectTimeoutMs`. */
+export const CONNECT_TIMEOUT_REASON = 'connect_timeout' as const;

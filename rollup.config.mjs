@@ -1,0 +1,120 @@
+// One config builds every package: ESM + CJS + .d.ts (+ .d.cts), a browser ESM variant where a
+// package has Node-only files, and the client's IIFE browser bundle (global `PhxSocket`).
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import { dts } from 'rollup-plugin-dts';
+import esbuild, { minify } from 'rollup-plugin-esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const only = process.env.PACKAGES ? process.env.PACKAGES.split(',') : null;
+
+/**
+ * Each package lists its entry points (name → source file). `browser: true` adds a
+ * `<entry>.browser.mjs` build in which every `./x.node` import is swapped for `./x.browser`.
+ */
+const PACKAGES = [
+  { name: 'transport', entries: { index: 'src/index.ts', msgpack: 'src/msgpack.ts' }, browser: true },
+  { name: 'channel', entries: { index: 'src/index.ts' } },
+  { name: 'perf', entries: { index: 'src/index.ts' } },
+  { name: 'client', entries: { index: 'src/index.ts' }, browser: true, iife: 'PhxSocket' },
+  { name: 'testkit', entries: { index: 'src/index.ts', cli: 'src/cli.ts' } },
+];
+
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function externalFor(pkgDir) {
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
+  return (id) =>
+    builtins.has(id) ||
+    id.startsWith('@phx-socket/') ||
+    deps.some((d) => id === d || id.startsWith(`${d}/`));
+}
+
+/** Swaps `./x.node` for `./x.browser` so browser builds never reach Node-only code. */
+function browserSwap() {
+  return {
+    name: 'phx-browser-swap',
+    async resolveId(source, importer) {
+      if (!importer || !/\.node(\.ts)?$/.test(source)) return null;
+      const candidate = resolve(dirname(importer), source.replace(/\.node(\.ts)?$/, '.browser.ts'));
+      return existsSync(candidate) ? candidate : null;
+    },
+  };
+}
+
+/** In the self-contained IIFE, our own packages resolve to their sources. */
+function workspaceSources() {
+  return {
+    name: 'phx-workspace-sources',
+    resolveId(source) {
+      const m = /^@phx-socket\/([a-z]+)$/.exec(source);
+      return m ? join(root, 'packages', m[1], 'src', 'index.ts') : null;
+    },
+  };
+}
+
+function copyDts(dir, entries) {
+  return {
+    name: 'phx-copy-dcts',
+    writeBundle() {
+      for (const entry of Object.keys(entries)) {
+        const from = join(dir, 'dist', `${entry}.d.ts`);
+        if (existsSync(from)) copyFileSync(from, join(dir, 'dist', `${entry}.d.cts`));
+      }
+    },
+  };
+}
+
+const configs = [];
+for (const spec of PACKAGES) {
+  if (only && !only.includes(spec.name)) continue;
+  const dir = join(root, 'packages', spec.name);
+  const input = Object.fromEntries(
+    Object.entries(spec.entries)
+      .filter(([, file]) => existsSync(join(dir, file)))
+      .map(([k, file]) => [k, join(dir, file)]),
+  );
+  if (Object.keys(input).length === 0) continue;
+  const external = externalFor(dir);
+  const ts = () => esbuild({ target: 'es2020', tsconfig: join(root, 'tsconfig.base.json') });
+
+  configs.push({
+    input,
+    external,
+    plugins: [ts()],
+    output: [
+      { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
+      { dir: join(dir, 'dist'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+    ],
+  });
+  if (spec.browser) {
+    configs.push({
+      input,
+      external,
+      plugins: [browserSwap(), ts()],
+      output: { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].browser.mjs', chunkFileNames: 'chunks/[name]-[hash].browser.mjs', sourcemap: true },
+    });
+  }
+  configs.push({
+    input,
+    external,
+    plugins: [dts({ tsconfig: join(root, 'tsconfig.base.json'), compilerOptions: { paths: {} } }), copyDts(dir, spec.entries)],
+    output: { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+  });
+  if (spec.iife) {
+    configs.push({
+      input: join(dir, 'src', 'index.ts'),
+      plugins: [workspaceSources(), browserSwap(), nodeResolve({ browser: true }), ts()],
+      output: [
+        { file: join(dir, 'dist', 'phx-socket.iife.js'), format: 'iife', name: spec.iife, sourcemap: true },
+        { file: join(dir, 'dist', 'phx-socket.iife.min.js'), format: 'iife', name: spec.iife, plugins: [minify()] },
+      ],
+    });
+  }
+}
+
+export default configs;

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The README's two commands land here. A fresh machine has only Node 20 and npm, so this installs
+// pnpm (through npx), the workspace, and anything else a job needs, then runs the job:
+//   node scripts/run.mjs demo   – build, then run examples/demo against a testkit server
+//   node scripts/run.mjs test   – build, typecheck, run every test suite, print one summary line
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM = 'pnpm@9.15.9';
+const mode = process.argv[2];
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(cmd, args, options) {
+  const status = run(cmd, args, options);
+  if (status !== 0) {
+    console.error(`\n✗ ${cmd} ${args.join(' ')} exited with ${status}`);
+    process.exit(status);
+  }
+}
+
+function pnpm(...args) {
+  must('npx', ['--yes', PNPM, ...args]);
+}
+
+function setup() {
+  pnpm('install', '--frozen-lockfile');
+  pnpm('run', 'build');
+}
+
+/** Runs vitest with a JSON report and prints the plain `N passed, N failed` closing line. */
+function vitest() {
+  const outDir = join(root, 'test-results');
+  mkdirSync(outDir, { recursive: true });
+  const report = join(outDir, 'vitest.json');
+  const status = run('npx', ['--yes', PNPM, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    if (r.numTotalTests === 0) return 1;
+  }
+  return status;
+}
+
+if (mode === 'demo') {
+  setup();
+  must('node', ['examples/demo/index.mjs']);
+} else if (mode === 'test') {
+  setup();
+  pnpm('run', 'typecheck');
+  process.exit(vitest());
+} else {
+  console.error('usage: node scripts/run.mjs demo|test');
+  process.exit(2);
+}
