@@ -1,0 +1,60 @@
+/**
+ * The V2 serializer (`vsn=2.0.0`), Phoenix's default since 1.4: JSON array text frames
+ * `[join_ref, ref, topic, event, payload]`, and binary frames for binary payloads.
+ */
+import { decodeBinaryFrame, encodeBinaryPush } from './binary-frame';
+import { VSN } from './constants';
+import { DecodeError, EncodeError } from './errors';
+import { checkMessage, frameBytes, parseJson, unsupportedFrame } from './frame-input';
+import { isBinaryPayload, type Message } from './message';
+import type { RawFrame } from './serializer';
+
+const FORMAT = 'V2';
+
+function encode(message: Message): RawFrame {
+  const { joinRef, ref, topic, event, payload } = message;
+  // phoenix.js sends only a bare ArrayBuffer as binary and silently JSON-encodes typed arrays as `{"0":..}`;
+  // every binary shape goes out as binary here.
+  if (isBinaryPayload(payload)) return encodeBinaryPush({ joinRef, ref, topic, event, payload });
+  try {
+    return JSON.stringify([joinRef, ref, topic, event, payload]);
+  } catch (cause) {
+    throw new EncodeError(
+      `cannot encode the payload of "${event}" on "${topic}" as JSON (cyclic value or BigInt?): ${String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+function decode(frame: RawFrame | ArrayBufferView): Message {
+  if (typeof frame === 'string') {
+    const parsed = parseJson(frame, FORMAT);
+    if (!Array.isArray(parsed) || parsed.length !== 5) {
+      throw shapeError(parsed, frame);
+    }
+    const [joinRef, ref, topic, event, payload] = parsed as unknown[];
+    return checkMessage({ joinRef, ref, topic, event, payload }, FORMAT, frame);
+  }
+  const bytes = frameBytes(frame);
+  if (!bytes) throw unsupportedFrame(frame, FORMAT);
+  return decodeBinaryFrame(bytes, frame instanceof ArrayBuffer ? frame : undefined);
+}
+
+function shapeError(parsed: unknown, frame: string): DecodeError {
+  const what = Array.isArray(parsed) ? `an array of ${parsed.length} elements` : parsed === null ? 'null' : typeof parsed;
+  return new DecodeError(`malformed ${FORMAT} frame: expected [join_ref, ref, topic, event, payload], got ${what}`, frame);
+}
+
+/**
+ * Serializer for `vsn=2.0.0`. `encode` returns JSON text, or an `ArrayBuffer` (binary kind 0 push) when
+ * the payload is an `ArrayBuffer` or any `ArrayBufferView`. `decode` reads JSON text and binary frames
+ * (push, reply, broadcast); binary payloads decode as an `ArrayBuffer` holding a copy of exactly the
+ * payload bytes, and a binary reply becomes `phx_reply` with `{ status, response: ArrayBuffer }`.
+ * `decode` also accepts a `Uint8Array`/`Buffer`. Malformed input throws `DecodeError`; header strings
+ * over 255 UTF-8 bytes in a binary push throw `EncodeError`.
+ *
+ * @example
+ * v2Serializer.encode({ joinRef: '1', ref: '2', topic: 'room:1', event: 'msg', payload: { body: 'hi' } });
+ * // '["1","2","room:1","msg",{"body":"hi"}]'
+ */
+export const v2Serializer = Object.freeze({ name: 'v2', vsn: VSN.v2, encode, decode });
