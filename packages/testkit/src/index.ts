@@ -1,0 +1,61 @@
+/**
+ * @phx-socket/testkit: a Phoenix Channels protocol server in Node for testing clients and apps.
+ *
+ * @example
+ * import { startServer } from '@phx-socket/testkit';
+ * const server = await startServer();
+ * server.channel('room:*', { handleIn: (event, payload) => ({ reply: 'ok', response: payload }) });
+ * // connect any Phoenix client to server.url ...
+ * await server.close();
+ */
+export { startServer, TestServer } from './server';
+export { installDemoChannels } from './demo-channels';
+export { DEFAULT_SERVER_OPTIONS } from './options';
+export type { ServerOptions, TlsOptions, PerMessageDeflateOptions } from './options';
+export type {
+  Assigns,
+  ChannelSocket,
+  ChannelSpec,
+  ConnectHandler,
+  ConnectInfo,
+  ConnectParams,
+  ConnectResult,
+  ConnectionHandle,
+  HandleResult,
+  JoinParams,
+  JoinResult,
+  LeaveReason,
+  NoReplyResult,
+  ReplyResult,
+  ReplyStatus,
+  StopResult,
+} from './types';
+export type {
+  DisconnectEvent,
+  HandlerErrorEvent,
+  JoinEvent,
+  LeaveEvent,
+  MalformedEvent,
+  MessageEvent,
+  RefusedEvent,
+  ServerEventName,
+  ServerEvents,
+} from './events';
+export type { HandlerName } from './channel-process';
+export type { SerializerVersion } from './codec';
+export type { BinaryPayload, InboundMessage } from './frame';
+export type { PresenceDiff, PresenceMeta, PresenceState } from './presence';
+export type { ServerStats } from './stats';
+export type { DecodedServerFrame } from './codec-binary';
+export { decodeServerFrame, encodeClientPush } from './codec-binary';
+export { encodeAuthTokenProtocol } from './auth-token';
+export {
+  AlreadyTrackedError,
+  BinaryUnsupportedError,
+  FieldTooLongError,
+  MalformedFrameError,
+  NotListeningError,
+  TestkitError,
+  WaitTimeoutError,
+} from './errors';
+export type { TestkitErrorCode } from './errors';

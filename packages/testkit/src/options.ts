@@ -1,0 +1,95 @@
+import type { ConnectHandler } from './types';
+
+/** TLS material for an https/wss server. */
+export interface TlsOptions {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+}
+
+/** permessage-deflate settings, passed to `ws` unchanged (see ws's `WebSocketServer` docs). */
+export type PerMessageDeflateOptions = boolean | Record<string, unknown>;
+
+/** Options of {@link startServer}. Every option is optional. */
+export interface ServerOptions {
+  /** TCP port; `0` picks a free port. @default 0 */
+  port?: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string;
+  /** Socket mount path; the WebSocket endpoint is `<path>/websocket`. @default '/socket' */
+  path?: string;
+  /**
+   * Decides each connection, like `UserSocket.connect/3`: `false` answers the upgrade with HTTP 403,
+   * `true` accepts, an object accepts with those assigns. A throw answers HTTP 500.
+   * @default accept everyone
+   */
+  connect?: ConnectHandler;
+  /** Channels one connection may have joined; join number `maxChannels + 1` gets `{reason: 'too many channels joined'}` (Phoenix ≥ 1.8.9). @default 100 */
+  maxChannels?: number;
+  /** permessage-deflate, passed to `ws`. Phoenix's default is off. @default false */
+  perMessageDeflate?: PerMessageDeflateOptions;
+  /** Largest accepted client frame in bytes; larger frames close the connection with 1009 (ws). @default 104857600 (100 MiB) */
+  maxPayloadBytes?: number;
+  /** Serve https/wss with this key and certificate. @default undefined (http/ws) */
+  tls?: TlsOptions;
+  /**
+   * Close a connection that sent nothing for this long, like Phoenix's 60 s WebSocket timeout
+   * (close code 1000). `0` disables it. @default 60000
+   */
+  heartbeatTimeoutMs?: number;
+}
+
+/** Options after defaults are applied. */
+export interface ResolvedServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly path: string;
+  readonly connect: ConnectHandler;
+  readonly maxChannels: number;
+  readonly perMessageDeflate: PerMessageDeflateOptions;
+  readonly maxPayloadBytes: number;
+  readonly tls: TlsOptions | undefined;
+  readonly heartbeatTimeoutMs: number;
+}
+
+/** Defaults of every option. */
+export const DEFAULT_SERVER_OPTIONS = Object.freeze({
+  port: 0,
+  host: '127.0.0.1',
+  path: '/socket',
+  connect: (() => true) as ConnectHandler,
+  maxChannels: 100,
+  perMessageDeflate: false as PerMessageDeflateOptions,
+  maxPayloadBytes: 100 * 1024 * 1024,
+  tls: undefined as TlsOptions | undefined,
+  heartbeatTimeoutMs: 60_000,
+});
+
+function nonNegativeInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`startServer({ ${name} }): expected an integer from 0 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Applies defaults (with `??`) and validates eagerly; throws `TypeError`/`RangeError` naming the option. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const path = options.path ?? DEFAULT_SERVER_OPTIONS.path;
+  if (!path.startsWith('/') || path.endsWith('/')) {
+    throw new TypeError(`startServer({ path }): expected a path such as '/socket' (leading '/', no trailing '/'), got '${path}'`);
+  }
+  const connect = options.connect ?? DEFAULT_SERVER_OPTIONS.connect;
+  if (typeof connect !== 'function') throw new TypeError('startServer({ connect }): expected a function');
+  const maxChannels = nonNegativeInteger('maxChannels', options.maxChannels ?? DEFAULT_SERVER_OPTIONS.maxChannels);
+  if (maxChannels === 0) throw new RangeError('startServer({ maxChannels }): must be at least 1');
+  return {
+    port: nonNegativeInteger('port', options.port ?? DEFAULT_SERVER_OPTIONS.port, 65535),
+    host: options.host ?? DEFAULT_SERVER_OPTIONS.host,
+    path,
+    connect,
+    maxChannels,
+    perMessageDeflate: options.perMessageDeflate ?? DEFAULT_SERVER_OPTIONS.perMessageDeflate,
+    maxPayloadBytes: nonNegativeInteger('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_SERVER_OPTIONS.maxPayloadBytes),
+    tls: options.tls ?? DEFAULT_SERVER_OPTIONS.tls,
+    heartbeatTimeoutMs: nonNegativeInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? DEFAULT_SERVER_OPTIONS.heartbeatTimeoutMs),
+  };
+}
