@@ -1,65 +1,82 @@
 /** A handler bound with `channel.on`. */
 export type BindingCallback<P = unknown> = (payload: P, ref: string | null, joinRef: string | null) => void;
 
-interface Binding {
-  ref: number;
-  callback: BindingCallback;
+/** Where a throwing handler is reported; the channel passes itself, so dispatch creates no closure. */
+export interface BindingErrorSink {
+  reportHandlerError(error: unknown, event: string): void;
+}
+
+/** The common case: one handler for an event, reached in one hop from the map. */
+interface Single {
+  readonly ref: number;
+  readonly callback: BindingCallback;
+  readonly refs?: undefined;
+  readonly callbacks?: undefined;
+}
+
+/** Several handlers of one event, in binding order (copy-on-write). */
+interface Group {
+  readonly ref?: undefined;
+  readonly callback?: undefined;
+  readonly refs: readonly number[];
+  readonly callbacks: readonly BindingCallback[];
 }
 
 /**
- * Event → handlers, one `Map` lookup per inbound message. Arrays are copy-on-write so a handler may call
- * `on`/`off` while dispatch iterates, and dispatch itself never allocates.
+ * Event → handlers: one `Map` lookup per inbound message, then the handler. Groups are copy-on-write,
+ * so a handler may call `on`/`off` while dispatch iterates, and dispatch never allocates. The class is
+ * the map itself, so a channel pays for one object, not two.
  */
-export class Bindings {
-  private readonly byEvent = new Map<string, readonly Binding[]>();
+export class Bindings extends Map<string, Single | Group> {
   private nextRef = 0;
 
   /** Adds a handler; returns its ref for `off`. */
   add(event: string, callback: BindingCallback): number {
     const ref = ++this.nextRef;
-    const current = this.byEvent.get(event);
-    this.byEvent.set(event, current ? [...current, { ref, callback }] : [{ ref, callback }]);
+    const current = this.get(event);
+    if (current === undefined) this.set(event, { ref, callback });
+    else if (current.callback !== undefined) this.set(event, { refs: [current.ref, ref], callbacks: [current.callback, callback] });
+    else this.set(event, { refs: [...current.refs, ref], callbacks: [...current.callbacks, callback] });
     return ref;
   }
 
   /** Removes one handler by ref, or every handler of `event` when `ref` is omitted. */
   remove(event: string, ref?: number): void {
-    const current = this.byEvent.get(event);
-    if (!current) return;
-    if (ref === undefined) {
-      this.byEvent.delete(event);
+    const current = this.get(event);
+    if (current === undefined) return;
+    if (ref === undefined || current.ref === ref) {
+      this.delete(event);
       return;
     }
-    const next = current.filter((b) => b.ref !== ref);
-    if (next.length === 0) this.byEvent.delete(event);
-    else this.byEvent.set(event, next);
-  }
-
-  /** True when anything is bound to `event`. */
-  has(event: string): boolean {
-    return this.byEvent.has(event);
+    if (current.refs === undefined) return;
+    const at = current.refs.indexOf(ref);
+    if (at < 0) return;
+    const refs = current.refs.filter((_, i) => i !== at);
+    const callbacks = current.callbacks.filter((_, i) => i !== at);
+    if (refs.length === 1) this.set(event, { ref: refs[0] as number, callback: callbacks[0] as BindingCallback });
+    else this.set(event, { refs, callbacks });
   }
 
   /** Calls every handler of `event`; a throwing handler is reported and the others still run. */
-  dispatch(
-    event: string,
-    payload: unknown,
-    ref: string | null,
-    joinRef: string | null,
-    onError: (error: unknown) => void,
-  ): void {
-    const list = this.byEvent.get(event);
-    if (!list) return;
-    for (let i = 0; i < list.length; i++) {
+  dispatch(event: string, payload: unknown, ref: string | null, joinRef: string | null, sink: BindingErrorSink): void {
+    const bound = this.get(event);
+    if (bound === undefined) return;
+    const single = bound.callback;
+    if (single !== undefined) {
       try {
-        (list[i] as Binding).callback(payload, ref, joinRef);
+        single(payload, ref, joinRef);
       } catch (error) {
-        onError(error);
+        sink.reportHandlerError(error, event);
+      }
+      return;
+    }
+    const callbacks = bound.callbacks;
+    for (let i = 0; i < callbacks.length; i++) {
+      try {
+        (callbacks[i] as BindingCallback)(payload, ref, joinRef);
+      } catch (error) {
+        sink.reportHandlerError(error, event);
       }
     }
-  }
-
-  clear(): void {
-    this.byEvent.clear();
   }
 }

@@ -1,9 +1,9 @@
 import { CHANNEL_EVENTS, type Message, type ReplyPayload } from '@phx-socket/transport';
-import { Bindings, type BindingCallback } from './bindings';
+import { Bindings, type BindingCallback, type BindingErrorSink } from './bindings';
 import { AlreadyJoinedError, BufferOverflowError, ChannelClosedError, PushBeforeJoinError } from './errors';
 import type { ChannelHost, ChannelState, HostedChannel } from './host';
-import { Push, type PayloadSource, type ReplyTarget } from './push';
-import { RetryTimer } from './retry-timer';
+import { Push, type PayloadSource, type PushListener, type PushStatus, type ReplyTarget } from './push';
+import { RetryTimer, type RetryTarget } from './retry-timer';
 import { SendBuffer } from './send-buffer';
 
 /** Event name → payload type. The default accepts any event with an unknown payload. */
@@ -32,7 +32,9 @@ const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
  * await room.join();
  * await room.push('new_msg', { body: 'hi' });
  */
-export class Channel<In extends EventMap = EventMap, Out extends EventMap = EventMap> implements HostedChannel {
+export class Channel<In extends EventMap = EventMap, Out extends EventMap = EventMap>
+  implements HostedChannel, PushListener, RetryTarget, BindingErrorSink
+{
   readonly topic: string;
   /** The owning socket, as the channel sees it. */
   readonly host: ChannelHost;
@@ -44,28 +46,17 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
   private currentJoinRef: string | null = null;
   private joinStartedAt = 0;
   private readonly bindings = new Bindings();
-  private readonly replies = new Map<string, ReplyTarget>();
-  private readonly pushBuffer: SendBuffer<Push>;
-  private readonly rejoinTimer: RetryTimer;
+  // Created on first use: most channels never buffer, never retry, and only await their join reply.
+  private replies: Map<string, ReplyTarget> | null = null;
+  private pushBuffer: SendBuffer<Push> | null = null;
+  private rejoinTimer: RetryTimer | null = null;
   private timeoutMs: number;
 
   constructor(topic: string, params: ChannelParams | undefined, host: ChannelHost) {
     this.topic = topic;
     this.host = host;
     this.timeoutMs = host.timeoutMs;
-    this.joinPush = new Push(this, CHANNEL_EVENTS.join, params ?? {}, this.timeoutMs);
-    this.pushBuffer = new SendBuffer<Push>({
-      limit: host.sendBufferLimit,
-      policy: host.overflowPolicy,
-      onOverflow: (dropped) => this.overflow(dropped),
-    });
-    this.rejoinTimer = new RetryTimer(host.scheduler, () => this.host.isConnected() && this.rejoin(), (tries) =>
-      host.rejoinAfterMs(tries),
-    );
-    this.joinPush.onSend = (ref) => this.onJoinSent(ref);
-    this.joinPush.receive('ok', () => this.onJoinOk());
-    this.joinPush.receive('error', (response) => this.onJoinFailed(response));
-    this.joinPush.receive('timeout', () => this.onJoinTimeout());
+    this.joinPush = new Push(this, CHANNEL_EVENTS.join, params ?? {}, this.timeoutMs, this);
   }
 
   /** closed, errored, joining, joined or leaving. */
@@ -80,7 +71,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
 
   /** Pushes waiting for the channel to be joined. */
   get bufferedCount(): number {
-    return this.pushBuffer.size;
+    return this.pushBuffer?.size ?? 0;
   }
 
   isClosed(): boolean {
@@ -116,7 +107,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
    * buffered fail with `ChannelClosedError`.
    */
   leave(timeoutMs: number = this.timeoutMs): Push {
-    this.rejoinTimer.reset();
+    this.rejoinTimer?.reset();
     this.joinPush.cancelTimeout();
     this.transition('leaving');
     const leavePush = new Push(this, CHANNEL_EVENTS.leave, {}, timeoutMs);
@@ -141,7 +132,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     const push = new Push(this, event, payload, timeoutMs);
     if (this.canPush()) push.send();
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
-    else this.pushBuffer.push(push);
+    else this.buffer().push(push);
     return push;
   }
 
@@ -175,6 +166,11 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     return payload;
   }
 
+  /** @internal A handler bound with `on` threw. */
+  reportHandlerError(error: unknown, event: string): void {
+    this.host.reportError(error, `"${event}" handler of "${this.topic}"`);
+  }
+
   /** True when a push would go out now rather than wait in the buffer. */
   canPush(): boolean {
     return this.host.isConnected() && this.current === 'joined';
@@ -187,7 +183,10 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
       return;
     }
     if (event === CHANNEL_EVENTS.reply) {
-      if (ref !== null) this.replies.get(ref)?.reply(asReply(payload));
+      if (ref !== null) {
+        if (ref === this.joinPush.ref) this.joinPush.reply(asReply(payload));
+        else this.replies?.get(ref)?.reply(asReply(payload));
+      }
       if (!this.bindings.has(event)) return;
     } else if (event === CHANNEL_EVENTS.close) {
       this.emitBound(event, payload, ref, joinRef);
@@ -202,25 +201,49 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
 
   /** @internal The socket (re)opened. */
   onSocketOpen(): void {
-    this.rejoinTimer.reset();
+    this.rejoinTimer?.reset();
     if (this.current === 'errored') this.rejoin();
   }
 
   /** @internal The transport went away. */
   onSocketDown(reason: string): void {
-    this.rejoinTimer.reset();
+    this.rejoinTimer?.reset();
     if (this.current === 'errored' || this.current === 'leaving' || this.current === 'closed') return;
     this.fail({ reason });
   }
 
   /** @internal */
   awaitReply(ref: string, target: ReplyTarget): void {
-    this.replies.set(ref, target);
+    // The join push is matched by its ref directly; only other pushes need the map.
+    if (target !== this.joinPush) (this.replies ??= new Map()).set(ref, target);
   }
 
   /** @internal */
   forgetReply(ref: string): void {
-    this.replies.delete(ref);
+    this.replies?.delete(ref);
+  }
+
+  /** @internal The join push went out with a new ref. */
+  pushSent(push: Push, ref: string): void {
+    if (push === this.joinPush) this.onJoinSent(ref);
+  }
+
+  /** @internal The join push got its reply or timed out. */
+  pushSettled(push: Push, status: PushStatus, response: unknown): void {
+    if (push !== this.joinPush) return;
+    if (status === 'ok') this.onJoinOk();
+    else if (status === 'error') this.onJoinFailed(response);
+    else this.onJoinTimeout();
+  }
+
+  /** @internal Rejoin timer fired. */
+  retry(): void {
+    if (this.host.isConnected()) this.rejoin();
+  }
+
+  /** @internal */
+  retryDelayMs(tries: number): number {
+    return this.host.rejoinAfterMs(tries);
   }
 
   private rejoin(timeoutMs: number = this.timeoutMs): void {
@@ -237,19 +260,19 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     this.currentJoinRef = ref;
     this.host.bindJoinRef(this, ref, previous);
     this.host.emit('channel:joining', {
-      measurements: { attempt: this.rejoinTimer.attempts + 1 },
+      measurements: { attempt: (this.rejoinTimer?.attempts ?? 0) + 1 },
       metadata: { topic: this.topic, join_ref: ref },
     });
   }
 
   private onJoinOk(): void {
-    this.rejoinTimer.reset();
+    this.rejoinTimer?.reset();
     this.transition('joined');
     this.host.emit('channel:joined', {
       measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
       metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '' },
     });
-    this.pushBuffer.drain((push) => this.flush(push));
+    this.pushBuffer?.drain((push) => this.flush(push));
   }
 
   private onJoinFailed(response: unknown): void {
@@ -259,7 +282,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     });
     if (this.current === 'leaving' || this.current === 'closed') return;
     this.transition('errored');
-    if (this.host.isConnected()) this.rejoinTimer.schedule();
+    if (this.host.isConnected()) this.scheduleRejoin();
   }
 
   private onJoinTimeout(): void {
@@ -273,7 +296,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     if (this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
     this.transition('errored');
     this.joinPush.reset();
-    if (this.host.isConnected()) this.rejoinTimer.schedule();
+    if (this.host.isConnected()) this.scheduleRejoin();
   }
 
   /** Errors the channel (server `phx_error` or socket down) and schedules a rejoin. */
@@ -286,46 +309,59 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
       metadata: { topic: this.topic, join_ref: this.currentJoinRef, reason },
     });
     this.emitBound(CHANNEL_EVENTS.error, reason, null, this.currentJoinRef);
-    if (this.host.isConnected()) this.rejoinTimer.schedule();
+    if (this.host.isConnected()) this.scheduleRejoin();
+  }
+
+  private scheduleRejoin(): void {
+    (this.rejoinTimer ??= new RetryTimer(this.host.scheduler, this)).schedule();
+  }
+
+  private buffer(): SendBuffer<Push> {
+    return (this.pushBuffer ??= new SendBuffer<Push>({
+      limit: this.host.sendBufferLimit,
+      policy: this.host.overflowPolicy,
+      onOverflow: (dropped) => this.overflow(dropped),
+    }));
   }
 
   private close(): void {
     if (this.current === 'closed') return;
-    this.rejoinTimer.reset();
+    this.rejoinTimer?.reset();
     this.joinPush.reset();
     this.transition('closed');
     const joinRef = this.currentJoinRef;
     this.host.bindJoinRef(this, null, joinRef);
     this.host.remove(this);
-    this.pushBuffer.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));
+    this.pushBuffer?.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));
     this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: joinRef } });
   }
 
   private flush(push: Push): void {
     if (this.canPush()) push.send();
-    else this.pushBuffer.push(push);
+    else this.buffer().push(push);
   }
 
   private overflow(dropped: Push): void {
     const limit = this.host.sendBufferLimit;
     this.host.emit('buffer:overflow', {
-      measurements: { limit, size: this.pushBuffer.size },
+      measurements: { limit, size: this.pushBuffer?.size ?? 0 },
       metadata: { topic: this.topic, event: dropped.event, policy: this.host.overflowPolicy },
     });
     dropped.fail(new BufferOverflowError(this.topic, dropped.event, limit));
   }
 
   private emitBound(event: string, payload: unknown, ref: string | null, joinRef: string | null): void {
-    let handled: unknown;
-    try {
-      handled = this.onMessage(event, payload, ref, joinRef);
-    } catch (error) {
-      this.host.reportError(error, `onMessage of "${this.topic}"`);
-      return;
+    let handled = payload;
+    // The hot path skips the call when onMessage was not overridden (the common case).
+    if (this.onMessage !== DEFAULT_ON_MESSAGE) {
+      try {
+        handled = this.onMessage(event, payload, ref, joinRef);
+      } catch (error) {
+        this.host.reportError(error, `onMessage of "${this.topic}"`);
+        return;
+      }
     }
-    this.bindings.dispatch(event, handled, ref, joinRef, (error) =>
-      this.host.reportError(error, `"${event}" handler of "${this.topic}"`),
-    );
+    this.bindings.dispatch(event, handled, ref, joinRef, this);
   }
 
   private transition(next: ChannelState): void {
@@ -334,6 +370,8 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     this.current = next;
   }
 }
+
+const DEFAULT_ON_MESSAGE = Channel.prototype.onMessage;
 
 function asReply(payload: unknown): ReplyPayload {
   if (typeof payload === 'object' && payload !== null && 'status' in payload) return payload as ReplyPayload;

@@ -1,6 +1,6 @@
 export { Channel, type ChannelParams, type EventMap } from './channel';
-export { Push, type PushStatus, type PayloadSource, type PushOwner, type ReplyTarget } from './push';
-export type { BindingCallback } from './bindings';
+export { Push, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type ReplyTarget } from './push';
+export type { BindingCallback, BindingErrorSink } from './bindings';
 export {
   AlreadyJoinedError,
   BufferOverflowError,
@@ -12,7 +12,7 @@ export {
   type TimeoutCode,
 } from './errors';
 export type { ChannelHost, ChannelState, HostedChannel, OverflowPolicy } from './host';
-export { RetryTimer } from './retry-timer';
+export { RetryTimer, type RetryTarget } from './retry-timer';
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
 export { SendBuffer, type SendBufferOptions } from './send-buffer';
 export type { TelemetryEvent, TelemetryEventMap, TelemetryEventName } from './telemetry-events';

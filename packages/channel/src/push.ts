@@ -24,6 +24,15 @@ export interface ReplyTarget {
   reply(payload: ReplyPayload): void;
 }
 
+/**
+ * Notified of a push's sends and outcomes. The channel listens to its join push this way instead of
+ * through closures, which keeps a joined channel small.
+ */
+export interface PushListener {
+  pushSent(push: Push, ref: string): void;
+  pushSettled(push: Push, status: PushStatus, response: unknown): void;
+}
+
 interface Hook {
   status: PushStatus;
   callback: (response: unknown) => void;
@@ -46,12 +55,10 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   ref: string | null = null;
   /** Ms to wait for a reply, counted from when the push is actually sent. */
   timeoutMs: number;
-  /** Called with the new ref right before each send (the channel binds its join_ref here). */
-  onSend: ((ref: string) => void) | null = null;
-
   private readonly owner: PushOwner;
   private readonly payloadSource: PayloadSource<unknown>;
-  private hooks: Hook[] = [];
+  private readonly listener: PushListener | null;
+  private hooks: Hook[] | null = null;
   private received: { status: PushStatus; response: unknown } | null = null;
   /** The latest outcome; unlike `received` it survives `reset()` until the next send, for late awaiters. */
   private lastOutcome: { status: PushStatus; response: unknown } | null = null;
@@ -62,8 +69,15 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   private promise: Promise<R> | null = null;
   private failure: PhxError | null = null;
 
-  constructor(owner: PushOwner, event: string, payload: PayloadSource<unknown>, timeoutMs: number) {
+  constructor(
+    owner: PushOwner,
+    event: string,
+    payload: PayloadSource<unknown>,
+    timeoutMs: number,
+    listener: PushListener | null = null,
+  ) {
     this.owner = owner;
+    this.listener = listener;
     this.event = event;
     this.payloadSource = payload;
     this.timeoutMs = timeoutMs;
@@ -80,7 +94,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
    */
   receive(status: PushStatus, callback: (response: unknown) => void): this {
     if (this.received?.status === status) this.invoke(callback, this.received.response);
-    this.hooks.push({ status, callback });
+    (this.hooks ??= []).push({ status, callback });
     return this;
   }
 
@@ -191,7 +205,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     this.owner.awaitReply(ref, this);
     this.sentAt = host.scheduler.now();
     this.timer = host.scheduler.setTimeout(() => this.onTimeout(), this.timeoutMs);
-    this.onSend?.(ref);
+    this.listener?.pushSent(this as Push, ref);
     const joinRef = this.event === CHANNEL_EVENTS.join ? ref : this.owner.joinRef;
     const message: Message = { joinRef, ref, topic, event: this.event, payload };
     host.send(message);
@@ -210,7 +224,8 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   private trigger(status: PushStatus, response: unknown): void {
     this.received = { status, response };
     this.lastOutcome = this.received;
-    for (const hook of this.hooks) if (hook.status === status) this.invoke(hook.callback, response);
+    this.listener?.pushSettled(this as Push, status, response);
+    if (this.hooks) for (const hook of this.hooks) if (hook.status === status) this.invoke(hook.callback, response);
     this.settleFrom(status, response);
   }
 

@@ -1,8 +1,15 @@
 import type { Scheduler, TimerHandle } from './scheduler';
 
+/** What a {@link RetryTimer} drives: an object rather than two closures, so idle owners stay small. */
+export interface RetryTarget {
+  /** Delay before try number `tries` (1-based), ms. */
+  retryDelayMs(tries: number): number;
+  retry(): void;
+}
+
 /**
- * Calls `callback` after a delay that grows with each try (`delayMs(tries)`), until `reset()`.
- * Used for rejoin; tries restart at 1 after a reset.
+ * Calls `target.retry()` after a delay that grows with each try, until `reset()`. Used for rejoin;
+ * tries restart at 1 after a reset.
  */
 export class RetryTimer {
   private timer: TimerHandle | null = null;
@@ -10,8 +17,7 @@ export class RetryTimer {
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly callback: () => void,
-    private readonly delayMs: (tries: number) => number,
+    private readonly target: RetryTarget,
   ) {}
 
   /** Number of tries scheduled since the last reset. */
@@ -35,8 +41,8 @@ export class RetryTimer {
     this.tries++;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = null;
-      this.callback();
-    }, this.delayMs(this.tries));
+      this.target.retry();
+    }, this.target.retryDelayMs(this.tries));
   }
 
   private cancel(): void {
