@@ -1,0 +1,42 @@
+/**
+ * @phx-socket/client: a typed, promise-based, observable Phoenix Channels client. One install brings the
+ * transport, channel and perf packages too, re-exported from here.
+ */
+export { Socket, type RawPush } from './socket';
+export {
+  DEFAULT_SOCKET_OPTIONS,
+  resolveOptions,
+  type AuthToken,
+  type Logger,
+  type ResolvedSocketOptions,
+  type SessionStore,
+  type SocketOptions,
+  type SocketParams,
+} from './options';
+export {
+  backoffDelay,
+  DEFAULT_RECONNECT_STEPS_MS,
+  DEFAULT_REJOIN_STEPS_MS,
+  fullJitter,
+  JITTER_FLOOR_MS,
+  stepSchedule,
+  type BackoffSchedule,
+  type JitterMode,
+} from './backoff';
+export {
+  canTransition,
+  phoenixConnectionState,
+  type CloseInfo,
+  type ClosedReason,
+  type ConnectionStatus,
+  type SocketState,
+} from './connection-state';
+export { Telemetry, type TelemetryAnyHandler, type TelemetryHandler, type Unsubscribe } from './telemetry';
+export { Heartbeat, type HeartbeatHooks, type HeartbeatOptions } from './heartbeat';
+export { appendParams, buildEndpointURL, type PageLocation } from './endpoint';
+export type { SocketCallbackKind, SocketCallbackMap } from './callbacks';
+export type { DropReason } from './router';
+export { ConnectError, HeartbeatTimeoutError, ReconnectExhaustedError, TransportError } from './errors';
+export * from '@phx-socket/transport';
+export * from '@phx-socket/channel';
+export * from '@phx-socket/perf';

@@ -1,0 +1,335 @@
+/**
+ * Socket options: the interface (every phoenix.js 1.8 option plus ours), one frozen defaults object,
+ * and `resolveOptions()` which merges them once and validates eagerly.
+ */
+import { realScheduler, type OverflowPolicy, type Scheduler } from '@phx-socket/channel';
+import {
+  DEFAULT_VSN,
+  serializerFromCallbacks,
+  v1Serializer,
+  v2Serializer,
+  VSN,
+  type CallbackDecode,
+  type CallbackEncode,
+  type Serializer,
+  type TransportConstructor,
+  type WebSocketTransportOptions,
+} from '@phx-socket/transport';
+import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule, type JitterMode } from './backoff';
+
+/** Connect params: an object, or a function (sync or async) called before every (re)connect. */
+export type SocketParams = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
+
+/** An auth token: a string, or a function (sync or async) called before every (re)connect. */
+export type AuthToken = string | (() => string | undefined | null | Promise<string | undefined | null>);
+
+/** phoenix.js's debug logger: `kind` is `'transport'`, `'push'`, `'receive'`, `'channel'`... */
+export type Logger = (kind: string, msg: string, data?: unknown) => void;
+
+/** What `sessionStorage` must offer (the DOM `Storage` fits). */
+export interface SessionStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * Options of `new Socket(endPoint, options)`. Every phoenix.js 1.8 option is accepted under its own name,
+ * so migrating is changing the import.
+ *
+ * @example
+ * const socket = new Socket('wss://example.com/socket', {
+ *   params: async () => ({ token: await freshToken() }),
+ *   heartbeatIntervalMs: 15_000,
+ *   maxReconnectAttempts: 20,
+ * });
+ */
+export interface SocketOptions {
+  /**
+   * Transport class, constructed as `new transport(url, protocols)` (WebSocket-shaped). Pass the browser's
+   * `WebSocket`, `ws`'s class, or your own. @default `createWebSocketTransport(transportOptions)`
+   * (a native WebSocket in browsers, `ws` tuned by `transportOptions` in Node)
+   */
+  transport?: TransportConstructor;
+  /**
+   * Node tuning of the default WebSocket transport (noDelay, keepAlive, connectTimeoutMs, compression,
+   * headers, TLS...). Ignored when `transport` is given. @default {}
+   */
+  transportOptions?: WebSocketTransportOptions;
+  /** Default push/join/leave timeout, ms. Must be > 0. @default 10000 */
+  timeout?: number;
+  /**
+   * Ms between heartbeats; the next beat is scheduled when the previous reply arrives. `0` disables the
+   * heartbeat (Phoenix closes connections idle for 60 s, so keep it below that). @default 30000
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * Ms to wait for a heartbeat reply before the connection is presumed dead, closed, and replaced.
+   * Must be > 0. @default heartbeatIntervalMs
+   */
+  heartbeatTimeoutMs?: number;
+  /**
+   * Delay before reconnect attempt `tries` (1-based), ms: a number or a function. Jittered per `jitter`.
+   * @default [10, 50, 100, 150, 200, 250, 500, 1000, 2000] then 5000
+   */
+  reconnectAfterMs?: number | BackoffSchedule;
+  /**
+   * Delay before channel rejoin attempt `tries` (1-based), ms: a number or a function. Jittered per `jitter`.
+   * @default [1000, 2000, 5000] then 10000
+   */
+  rejoinAfterMs?: number | BackoffSchedule;
+  /**
+   * `'full'`: each delay is drawn uniformly from (small floor, base] so clients that lost the same server do
+   * not come back in lockstep. `'none'`: the schedule is used as is (phoenix.js behaviour). @default 'full'
+   */
+  jitter?: JitterMode;
+  /** Source of randomness for jitter, returning [0, 1). Inject for deterministic tests. @default Math.random */
+  random?: () => number;
+  /** Clock and timers every socket and channel timer goes through. @default platform timers (unref'd in Node) */
+  scheduler?: Scheduler;
+  /** Reconnect after every close the app did not request (code 1000 included). @default true */
+  reconnect?: boolean;
+  /**
+   * Consecutive failed connect attempts before giving up (`socket:reconnect_exhausted` telemetry and
+   * `onError` with `ReconnectExhaustedError`). The count resets once a connection stayed up for
+   * `heartbeatIntervalMs` (or 30 s when heartbeats are off). `0` never reconnects. @default Infinity
+   */
+  maxReconnectAttempts?: number;
+  /**
+   * Most frames held while the transport is not open (socket buffer), and most pushes each channel holds
+   * while not joined. A positive integer, or `Infinity` to opt into unbounded buffers. @default 1000
+   */
+  sendBufferLimit?: number;
+  /**
+   * When a buffer is full: `'drop-oldest'` gives up the oldest frame, `'reject'` refuses the new one. Either
+   * way `buffer:overflow` telemetry fires and the dropped push fails with `BufferOverflowError`.
+   * @default 'drop-oldest'
+   */
+  overflowPolicy?: OverflowPolicy;
+  /** Debug logger, phoenix.js style. Costs nothing when absent. @default null */
+  logger?: Logger | null;
+  /** phoenix.js: `true` logs to `console` when no `logger` is given. @default false */
+  debug?: boolean;
+  /** Query params sent with every connect, re-read (and awaited) before each attempt. @default {} */
+  params?: SocketParams;
+  /**
+   * Token sent as the `base64url.bearer.phx.*` WebSocket subprotocol (Phoenix 1.8 `auth_token: true`),
+   * re-read (and awaited) before each attempt. An empty/undefined result sends no token. @default undefined
+   */
+  authToken?: AuthToken;
+  /** Protocol version in the query string. @default serializer.vsn, else '2.0.0' */
+  vsn?: string;
+  /** Frame codec. @default V2 JSON (V1 JSON when `vsn` is '1.x') */
+  serializer?: Serializer;
+  /** phoenix.js callback-style encoder; used with `decode` when no `serializer` is given. */
+  encode?: CallbackEncode;
+  /** phoenix.js callback-style decoder; used with `encode` when no `serializer` is given. */
+  decode?: CallbackDecode;
+  /** `binaryType` set on the transport. Our serializers need `'arraybuffer'`. @default 'arraybuffer' */
+  binaryType?: 'arraybuffer' | 'blob';
+  /** Where a LongPoll fallback is remembered for the page session. @default globalThis.sessionStorage */
+  sessionStorage?: SessionStore;
+  /** Fall back to LongPoll when the WebSocket has not opened after this many ms (LongPoll: later issue). */
+  longPollFallbackMs?: number;
+  /** LongPoll request timeout, ms (phoenix.js option, kept for the LongPoll transport). @default 20000 */
+  longpollerTimeout?: number;
+  /** Call `connect()` from the constructor. @default false */
+  autoConnect?: boolean;
+}
+
+/** Defaults of every option that has one. */
+export const DEFAULT_SOCKET_OPTIONS = Object.freeze({
+  timeout: 10_000,
+  heartbeatIntervalMs: 30_000,
+  jitter: 'full' as JitterMode,
+  reconnect: true,
+  maxReconnectAttempts: Infinity,
+  sendBufferLimit: 1000,
+  overflowPolicy: 'drop-oldest' as OverflowPolicy,
+  binaryType: 'arraybuffer' as const,
+  longpollerTimeout: 20_000,
+  autoConnect: false,
+  debug: false,
+  reconnectAfterMs: /* @__PURE__ */ stepSchedule(DEFAULT_RECONNECT_STEPS_MS, 5000),
+  rejoinAfterMs: /* @__PURE__ */ stepSchedule(DEFAULT_REJOIN_STEPS_MS, 10_000),
+});
+
+/** Options after defaults are merged and every value checked. */
+export interface ResolvedSocketOptions {
+  readonly transport: TransportConstructor | undefined;
+  readonly transportOptions: WebSocketTransportOptions;
+  readonly timeout: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly reconnectAfterMs: BackoffSchedule;
+  readonly rejoinAfterMs: BackoffSchedule;
+  readonly jitter: JitterMode;
+  readonly random: () => number;
+  readonly scheduler: Scheduler;
+  readonly reconnect: boolean;
+  readonly maxReconnectAttempts: number;
+  readonly sendBufferLimit: number;
+  readonly overflowPolicy: OverflowPolicy;
+  readonly logger: Logger | null;
+  readonly params: SocketParams;
+  readonly authToken: AuthToken | undefined;
+  readonly vsn: string;
+  readonly serializer: Serializer;
+  readonly binaryType: 'arraybuffer' | 'blob';
+  readonly sessionStorage: SessionStore | undefined;
+  readonly longPollFallbackMs: number | undefined;
+  readonly longpollerTimeout: number;
+  readonly autoConnect: boolean;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+function fail(kind: 'type' | 'range', option: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'number' || typeof got === 'string' ? JSON.stringify(got) : got === null ? 'null' : typeof got;
+  const message = `${option} must be ${expected}, got ${shown}`;
+  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
+}
+
+function ms(option: string, value: unknown, { allowZero }: { allowZero: boolean }): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number of milliseconds', value);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || value > MAX_TIMER_MS) {
+    fail('range', option, `${allowZero ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS} ms`, value);
+  }
+  return value;
+}
+
+function fn<T>(option: string, value: unknown, expected: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') fail('type', option, expected, value);
+  return value as T;
+}
+
+function bool(option: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') fail('type', option, 'a boolean', value);
+  return value;
+}
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail('type', option, allowed.map((a) => `'${a}'`).join(' or '), value);
+  if (!(allowed as readonly string[]).includes(value)) fail('range', option, allowed.map((a) => `'${a}'`).join(' or '), value);
+  return value as T;
+}
+
+function countOrInfinity(option: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number', value);
+  if (value !== Infinity && (!Number.isInteger(value) || value < min)) fail('range', option, `an integer >= ${min} or Infinity`, value);
+  return value;
+}
+
+function schedule(option: string, value: unknown): BackoffSchedule | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') {
+    const constant = ms(option, value, { allowZero: true }) as number;
+    return () => constant;
+  }
+  return fn<BackoffSchedule>(option, value, 'a number of ms or a function (tries) => ms');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pickSerializer(options: SocketOptions, vsn: string | undefined): Serializer {
+  const { serializer, encode, decode } = options;
+  if (serializer !== undefined) {
+    if (!isPlainObject(serializer) || typeof serializer.encode !== 'function' || typeof serializer.decode !== 'function') {
+      fail('type', 'serializer', 'an object with encode(message) and decode(frame)', serializer);
+    }
+    if (vsn !== undefined && serializer.vsn !== vsn) {
+      fail('range', 'vsn', `the serializer's vsn ('${serializer.vsn}') or omitted`, vsn);
+    }
+    return serializer;
+  }
+  if (encode !== undefined || decode !== undefined) {
+    fn('encode', encode, 'a function (msg, callback) => void when decode is given');
+    fn('decode', decode, 'a function (raw, callback) => void when encode is given');
+    if (encode === undefined || decode === undefined) {
+      fail('type', encode === undefined ? 'encode' : 'decode', 'given too: encode and decode come as a pair', undefined);
+    }
+    return serializerFromCallbacks(encode, decode, { vsn: vsn ?? DEFAULT_VSN });
+  }
+  return vsn !== undefined && vsn.startsWith('1.') ? v1Serializer : v2Serializer;
+}
+
+/**
+ * Merges `options` with the defaults once and checks every value, throwing `TypeError` (wrong type) or
+ * `RangeError` (out of range) naming the option.
+ *
+ * @example
+ * resolveOptions({ heartbeatIntervalMs: -1 }); // RangeError: heartbeatIntervalMs must be >= 0 ...
+ */
+export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptions {
+  const given: unknown = options;
+  if (!isPlainObject(given)) fail('type', 'options', 'an object', given);
+  const d = DEFAULT_SOCKET_OPTIONS;
+
+  const transport = fn<TransportConstructor>('transport', options.transport, 'a WebSocket-like class');
+  const transportOptions: WebSocketTransportOptions = options.transportOptions ?? {};
+  if (!isPlainObject(transportOptions as unknown)) fail('type', 'transportOptions', 'an object', transportOptions);
+
+  const heartbeatIntervalMs = ms('heartbeatIntervalMs', options.heartbeatIntervalMs, { allowZero: true }) ?? d.heartbeatIntervalMs;
+  const params: SocketParams = options.params ?? {};
+  if (!isPlainObject(params) && typeof params !== 'function') fail('type', 'params', 'an object or a function', params);
+  const authToken = options.authToken;
+  if (authToken !== undefined && typeof authToken !== 'string' && typeof authToken !== 'function') {
+    fail('type', 'authToken', 'a string or a function', authToken);
+  }
+  const vsn = options.vsn;
+  if (vsn !== undefined && (typeof vsn !== 'string' || vsn === '')) fail('type', 'vsn', "a version string like '2.0.0'", vsn);
+  const serializer = pickSerializer(options, vsn);
+
+  const logger = options.logger === null ? null : fn<Logger>('logger', options.logger, 'a function (kind, msg, data) => void');
+  const debug = bool('debug', options.debug) ?? d.debug;
+  const consoleLogger: Logger = (kind, msg, data) => console.log(`${kind}: ${msg}`, data);
+
+  const sessionStorage = options.sessionStorage ?? (globalThis as { sessionStorage?: SessionStore }).sessionStorage;
+  if (options.sessionStorage !== undefined && (!isPlainObjectLike(options.sessionStorage) || typeof options.sessionStorage.getItem !== 'function')) {
+    fail('type', 'sessionStorage', 'a Storage-like object with getItem/setItem', options.sessionStorage);
+  }
+  const random = fn<() => number>('random', options.random, 'a function returning a number in [0, 1)') ?? Math.random;
+  const scheduler: Scheduler = options.scheduler ?? realScheduler;
+  const clock: unknown = scheduler;
+  if (!isPlainObjectLike(clock) || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function' || typeof clock.now !== 'function') {
+    fail('type', 'scheduler', 'an object with setTimeout, clearTimeout and now', scheduler);
+  }
+
+  return Object.freeze({
+    transport,
+    transportOptions,
+    timeout: ms('timeout', options.timeout, { allowZero: false }) ?? d.timeout,
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs:
+      ms('heartbeatTimeoutMs', options.heartbeatTimeoutMs, { allowZero: false }) ?? (heartbeatIntervalMs > 0 ? heartbeatIntervalMs : d.heartbeatIntervalMs),
+    reconnectAfterMs: schedule('reconnectAfterMs', options.reconnectAfterMs) ?? d.reconnectAfterMs,
+    rejoinAfterMs: schedule('rejoinAfterMs', options.rejoinAfterMs) ?? d.rejoinAfterMs,
+    jitter: oneOf<JitterMode>('jitter', options.jitter, ['full', 'none']) ?? d.jitter,
+    random,
+    scheduler,
+    reconnect: bool('reconnect', options.reconnect) ?? d.reconnect,
+    maxReconnectAttempts: countOrInfinity('maxReconnectAttempts', options.maxReconnectAttempts, 0) ?? d.maxReconnectAttempts,
+    sendBufferLimit: countOrInfinity('sendBufferLimit', options.sendBufferLimit, 1) ?? d.sendBufferLimit,
+    overflowPolicy: oneOf<OverflowPolicy>('overflowPolicy', options.overflowPolicy, ['drop-oldest', 'reject']) ?? d.overflowPolicy,
+    logger: logger ?? (debug ? consoleLogger : null),
+    params,
+    authToken,
+    vsn: vsn ?? serializer.vsn ?? VSN.v2,
+    serializer,
+    binaryType: oneOf<'arraybuffer' | 'blob'>('binaryType', options.binaryType, ['arraybuffer', 'blob']) ?? d.binaryType,
+    sessionStorage,
+    longPollFallbackMs: ms('longPollFallbackMs', options.longPollFallbackMs, { allowZero: false }),
+    longpollerTimeout: ms('longpollerTimeout', options.longpollerTimeout, { allowZero: false }) ?? d.longpollerTimeout,
+    autoConnect: bool('autoConnect', options.autoConnect) ?? d.autoConnect,
+  });
+}
+
+function isPlainObjectLike(value: unknown): value is Record<string, unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}

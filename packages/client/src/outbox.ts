@@ -1,0 +1,66 @@
+/**
+ * The socket-level send buffer: frames handed to the socket while no transport is open wait here (bounded,
+ * with the configured overflow policy) and go out in order when one opens.
+ */
+import { SendBuffer, type HostedChannel, type OverflowPolicy } from '@phx-socket/channel';
+import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
+import type { Telemetry } from './telemetry';
+
+/**
+ * A bounded FIFO of messages for the next open transport. A full buffer emits `buffer:overflow`.
+ *
+ * @example
+ * const outbox = new Outbox({ limit: 1000, policy: 'drop-oldest', telemetry, channelFor: (ref) => router.byRef(ref) });
+ * if (!outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, 1000);
+ * transport.onopen = () => outbox.flush((m) => send(m));
+ */
+export class Outbox {
+  private readonly buffer: SendBuffer<Message>;
+
+  constructor(
+    private readonly options: {
+      limit: number;
+      policy: OverflowPolicy;
+      telemetry: Telemetry;
+      /** The channel a join_ref is bound to, if any. */
+      channelFor: (joinRef: string) => HostedChannel | undefined;
+    },
+  ) {
+    this.buffer = new SendBuffer<Message>({ limit: options.limit, policy: options.policy, onOverflow: (dropped) => this.overflowed(dropped) });
+  }
+
+  /** Frames waiting. */
+  get size(): number {
+    return this.buffer.size;
+  }
+
+  /** Queues `message`; false when it was refused (policy `'reject'` and full). */
+  push(message: Message): boolean {
+    return this.buffer.push(message);
+  }
+
+  /** Hands every still-relevant frame to `send`, oldest first, and empties the buffer. */
+  flush(send: (message: Message) => void): void {
+    this.buffer.drain((message) => {
+      if (!this.isSuperseded(message)) send(message);
+    });
+  }
+
+  /**
+   * A join buffered while down is superseded once its channel errored, closed or joined again: the channel
+   * rejoins by itself when the socket opens, and sending the old join too would join twice.
+   */
+  private isSuperseded(message: Message): boolean {
+    if (message.event !== CHANNEL_EVENTS.join || message.joinRef === null) return false;
+    const channel = this.options.channelFor(message.joinRef);
+    return channel === undefined || channel.state !== 'joining' || channel.joinRef !== message.joinRef;
+  }
+
+  private overflowed(dropped: Message): void {
+    const { telemetry, limit, policy } = this.options;
+    telemetry.emit('buffer:overflow', {
+      measurements: { limit, size: this.buffer.size },
+      metadata: { topic: dropped.topic, event: dropped.event, policy },
+    });
+  }
+}

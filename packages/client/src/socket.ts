@@ -1,0 +1,402 @@
+/**
+ * The `Socket` supervisor: owns one transport at a time, routes frames to channels, keeps the connection
+ * alive (heartbeat) and comes back after every close the app did not ask for (backoff with jitter).
+ * A drop-in for phoenix.js's `Socket`.
+ */
+import {
+  BufferOverflowError,
+  Channel,
+  type ChannelHost,
+  type ChannelParams,
+  type EventMap,
+  type HostedChannel,
+  type OverflowPolicy,
+  type Scheduler,
+  type TelemetryEventMap,
+  type TelemetryEventName,
+} from '@phx-socket/channel';
+import {
+  DecodeError,
+  HEARTBEAT_EVENT,
+  PHOENIX_TOPIC,
+  type Message,
+  type TransportMessageEvent,
+} from '@phx-socket/transport';
+import { backoffDelay } from './backoff';
+import { SocketCallbacks, type SocketCallbackMap } from './callbacks';
+import { phoenixConnectionState, type SocketState } from './connection-state';
+import { buildEndpointURL, currentLocation, displayURL, wsProtocol } from './endpoint';
+import { Outbox } from './outbox';
+import { resolveOptions, type ResolvedSocketOptions, type SocketOptions, type SocketParams } from './options';
+import { Router } from './router';
+import { isThenable, Supervisor } from './supervisor';
+import { Telemetry } from './telemetry';
+
+/** A frame for `socket.push`, in phoenix.js's shape. */
+export interface RawPush {
+  topic: string;
+  event: string;
+  payload?: unknown;
+  ref?: string | null;
+  join_ref?: string | null;
+}
+
+/**
+ * A connection to a Phoenix endpoint, multiplexing channels. Accepts phoenix.js's options and methods;
+ * adds promises, typed events, telemetry, bounded buffers and jittered reconnects.
+ *
+ * @example
+ * import { Socket } from '@phx-socket/client';
+ * const socket = new Socket('wss://example.com/socket', { params: { token } });
+ * socket.connect();
+ * const room = socket.channel<{ new_msg: { body: string } }>('room:lobby');
+ * room.on('new_msg', ({ body }) => console.log(body));
+ * await room.join();
+ */
+export class Socket implements ChannelHost {
+  /** The endpoint as given (`/socket`, `wss://host/socket`). */
+  readonly endPoint: string;
+  /** Telemetry: `socket.telemetry.on('socket:connected', fn)`; see `TelemetryEventMap`. */
+  readonly telemetry = new Telemetry();
+  readonly timeoutMs: number;
+  readonly scheduler: Scheduler;
+  readonly sendBufferLimit: number;
+  readonly overflowPolicy: OverflowPolicy;
+
+  private readonly options: ResolvedSocketOptions;
+  private readonly supervisor: Supervisor;
+  private readonly router = new Router<HostedChannel>();
+  private readonly callbacks: SocketCallbacks;
+  private readonly outbox: Outbox;
+  private readonly pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
+  private params: SocketParams;
+  private ref = 0;
+
+  constructor(endPoint: string, options: SocketOptions = {}) {
+    if (typeof endPoint !== 'string' || endPoint === '') {
+      throw new TypeError('endPoint must be a non-empty URL string, e.g. "wss://example.com/socket"');
+    }
+    this.options = resolveOptions(options);
+    this.endPoint = endPoint;
+    this.params = this.options.params;
+    this.timeoutMs = this.options.timeout;
+    this.scheduler = this.options.scheduler;
+    this.sendBufferLimit = this.options.sendBufferLimit;
+    this.overflowPolicy = this.options.overflowPolicy;
+    this.callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
+    this.outbox = new Outbox({
+      limit: this.sendBufferLimit,
+      policy: this.overflowPolicy,
+      telemetry: this.telemetry,
+      channelFor: (joinRef) => this.router.byRef(joinRef),
+    });
+    this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
+      opened: () => this.opened(),
+      frame: (event) => this.onFrame(event),
+      down: (reason) => this.down(reason),
+      closed: (event) => this.callbacks.run('close', event),
+      error: (error) => this.callbacks.run('error', error),
+      transmit: (message) => this.transmit(message),
+      makeRef: () => this.makeRef(),
+      log: (kind, msg, data) => this.log(kind, msg, data),
+      reportError: (error, where) => this.reportError(error, where),
+    });
+    if (this.options.autoConnect) this.connect();
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** A read-only snapshot of the connection (see `SocketState`). */
+  get state(): SocketState {
+    return this.supervisor.machine.state;
+  }
+
+  /** phoenix.js: `'connecting' | 'open' | 'closing' | 'closed'`. */
+  connectionState(): 'connecting' | 'open' | 'closing' | 'closed' {
+    return phoenixConnectionState(this.supervisor.machine.status);
+  }
+
+  /** True when the transport is open. */
+  isConnected(): boolean {
+    return this.supervisor.isOpen();
+  }
+
+  /** `'wss'` on an https page, else `'ws'`. */
+  protocol(): 'ws' | 'wss' {
+    return wsProtocol(currentLocation());
+  }
+
+  /** The URL the next connection uses, params included (async params: the last resolved ones). */
+  endPointURL(): string {
+    let params = this.supervisor.lastParams;
+    if (typeof this.params !== 'function') params = this.params;
+    else {
+      try {
+        const value = this.params();
+        if (!isThenable(value)) params = value;
+      } catch {
+        // Keep the last params; connect() reports the failure.
+      }
+    }
+    return buildEndpointURL(this.endPoint, params, this.options.vsn);
+  }
+
+  // ── connect / disconnect ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Connects (no-op while connecting or open). Params and authToken are re-read, and awaited when they are
+   * async, before every attempt. Passing `params` here replaces the constructor's (phoenix.js compat).
+   */
+  connect(params?: SocketParams): void {
+    if (params !== undefined) {
+      if (typeof params !== 'function' && (typeof params !== 'object' || params === null)) {
+        throw new TypeError('connect(params): params must be an object or a function');
+      }
+      this.params = params;
+    }
+    this.supervisor.connect();
+  }
+
+  /**
+   * Closes the connection and stops reconnecting until `connect()`. `callback` runs once the transport
+   * confirmed the close (or after a short grace period). Joined channels error and rejoin after the next
+   * `connect()`.
+   */
+  disconnect(callback?: () => void, code?: number, reason?: string): void {
+    this.supervisor.disconnect(callback, code, reason);
+  }
+
+  /** The transport opened: flush what waited, rejoin channels, tell the app. */
+  private opened(): void {
+    this.outbox.flush((message) => this.transmit(message));
+    for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketOpen(), `onSocketOpen of "${channel.topic}"`);
+    this.callbacks.run('open');
+  }
+
+  /** The transport is gone: pending pings never answer, channels error (and rejoin after reconnect). */
+  private down(reason: string): void {
+    this.pings.clear();
+    for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketDown(reason), `onSocketDown of "${channel.topic}"`);
+  }
+
+  // ── inbound ───────────────────────────────────────────────────────────────────────────────────
+
+  private onFrame(event: TransportMessageEvent): void {
+    const frame = event.data;
+    let message: Message;
+    try {
+      message = this.options.serializer.decode(frame);
+    } catch (error) {
+      this.decodeFailed(error, frame);
+      return;
+    }
+    if (this.telemetry.has('message:received')) {
+      this.telemetry.emit('message:received', {
+        measurements: { bytes: frameSize(frame) },
+        metadata: { topic: message.topic, event: message.event, ref: message.ref },
+      });
+    }
+    if (this.options.logger !== null) this.log('receive', `${message.topic} ${message.event} ${message.ref ?? ''}`, message.payload);
+    if (message.topic === PHOENIX_TOPIC) this.onPhoenixMessage(message);
+    else {
+      const channel = this.router.route(message);
+      if (channel !== undefined) {
+        try {
+          channel.dispatch(message);
+        } catch (error) {
+          this.reportError(error, `dispatch to "${message.topic}"`);
+        }
+      } else if (this.telemetry.has('message:dropped')) {
+        this.telemetry.emit('message:dropped', {
+          measurements: {},
+          metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: this.router.dropReason(message) },
+        });
+      }
+    }
+    if (this.callbacks.has('message')) this.callbacks.run('message', message);
+  }
+
+  private onPhoenixMessage(message: Message): void {
+    if (this.supervisor.heartbeatReply(message.ref)) return;
+    const ping = message.ref !== null ? this.pings.get(message.ref) : undefined;
+    if (ping === undefined || message.ref === null) return;
+    this.pings.delete(message.ref);
+    const rtt = this.scheduler.now() - ping.sentAt;
+    this.runIsolated(() => ping.callback(rtt), 'ping callback');
+  }
+
+  private decodeFailed(error: unknown, frame: string | ArrayBuffer): void {
+    const decodeError = error instanceof DecodeError ? error : new DecodeError('the serializer could not decode a frame', frame, { cause: error });
+    this.log('receive', decodeError.message, decodeError.frame);
+    this.telemetry.emit('decode:error', { measurements: { bytes: frameSize(frame) }, metadata: { error: decodeError } });
+    this.callbacks.run('error', decodeError);
+  }
+
+  // ── outbound ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * phoenix.js's raw push: sends a frame now, or buffers it until the transport opens. With
+   * `overflowPolicy: 'reject'` a full buffer throws `BufferOverflowError`.
+   */
+  push(data: RawPush): void {
+    const message: Message = { joinRef: data.join_ref ?? null, ref: data.ref ?? null, topic: data.topic, event: data.event, payload: data.payload ?? {} };
+    if (this.isConnected()) this.transmit(message);
+    else if (!this.outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
+  }
+
+  /** @internal ChannelHost: sends now, or buffers while the transport is not open. */
+  send(message: Message): void {
+    if (this.isConnected()) this.transmit(message);
+    else this.outbox.push(message);
+  }
+
+  /** Measures a round trip: `callback(rttMs)` on the reply. False (and no call) when not connected. */
+  ping(callback: (rttMs: number) => void): boolean {
+    if (!this.isConnected()) return false;
+    const ref = this.makeRef();
+    this.pings.set(ref, { sentAt: this.scheduler.now(), callback });
+    this.transmit({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
+    return true;
+  }
+
+  private transmit(message: Message): void {
+    const conn = this.supervisor.connection;
+    if (conn === null) return;
+    if (this.options.logger !== null) this.log('push', `${message.topic} ${message.event} (${message.joinRef}, ${message.ref})`, message.payload);
+    let frame: string | ArrayBuffer;
+    try {
+      frame = this.options.serializer.encode(message);
+    } catch (error) {
+      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
+      this.callbacks.run('error', error);
+      return;
+    }
+    if (!conn.send(frame)) return;
+    if (this.telemetry.has('message:sent')) {
+      this.telemetry.emit('message:sent', {
+        measurements: { bytes: frameSize(frame) },
+        metadata: { topic: message.topic, event: message.event, ref: message.ref },
+      });
+    }
+  }
+
+  // ── channels ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates a channel for `topic` (join it with `channel.join()`). `In`/`Out` type inbound and outbound
+   * event payloads.
+   */
+  channel<In extends EventMap = EventMap, Out extends EventMap = EventMap>(topic: string, params?: ChannelParams): Channel<In, Out> {
+    if (typeof topic !== 'string' || topic === '') throw new TypeError('channel(topic): topic must be a non-empty string');
+    const channel = new Channel<In, Out>(topic, params, this);
+    this.router.add(channel);
+    return channel;
+  }
+
+  /** Forgets a channel (called when it closes). */
+  remove(channel: HostedChannel): void {
+    this.router.remove(channel);
+  }
+
+  /** @internal ChannelHost: routes `joinRef` to `channel`; `previous` becomes stale. */
+  bindJoinRef(channel: HostedChannel, joinRef: string | null, previous: string | null): void {
+    this.router.bindJoinRef(channel, joinRef, previous);
+  }
+
+  /** @internal ChannelHost: leaves other joined/joining channels on the topic `channel` is joining. */
+  leaveOpenTopic(channel: HostedChannel): void {
+    for (const other of this.router.openOnTopic(channel.topic, channel)) {
+      this.log('transport', `leaving duplicate topic "${channel.topic}"`);
+      if (other instanceof Channel) other.leave();
+    }
+  }
+
+  /** @internal ChannelHost: jittered rejoin delay for try `tries`. */
+  rejoinAfterMs(tries: number): number {
+    return backoffDelay(tries, this.options.rejoinAfterMs, this.options.jitter, this.options.random, 10_000);
+  }
+
+  /** Jittered reconnect delay for try `tries` (what the socket waits before reconnecting). */
+  reconnectAfterMs(tries: number): number {
+    return backoffDelay(tries, this.options.reconnectAfterMs, this.options.jitter, this.options.random);
+  }
+
+  // ── callbacks, refs, logging ──────────────────────────────────────────────────────────────────
+
+  /** Called each time the transport opens. Returns a ref for `off`. */
+  onOpen(callback: SocketCallbackMap['open']): string {
+    return this.callbacks.add('open', this.makeRef(), callback);
+  }
+  /** Called each time the transport closes (and on heartbeat timeout). Returns a ref for `off`. */
+  onClose(callback: SocketCallbackMap['close']): string {
+    return this.callbacks.add('close', this.makeRef(), callback);
+  }
+  /** Called on transport errors, undecodable frames, failed connects and exhausted reconnects. */
+  onError(callback: SocketCallbackMap['error']): string {
+    return this.callbacks.add('error', this.makeRef(), callback);
+  }
+  /** Called with every decoded inbound message. Returns a ref for `off`. */
+  onMessage(callback: SocketCallbackMap['message']): string {
+    return this.callbacks.add('message', this.makeRef(), callback);
+  }
+  /** Removes callbacks by the refs `onOpen`/`onClose`/`onError`/`onMessage` returned. */
+  off(refs: readonly string[]): void {
+    this.callbacks.off(refs);
+  }
+
+  /** Next message ref: an increasing decimal string. */
+  makeRef(): string {
+    this.ref = this.ref >= Number.MAX_SAFE_INTEGER ? 1 : this.ref + 1;
+    return String(this.ref);
+  }
+
+  /** True when a logger is configured. */
+  hasLogger(): boolean {
+    return this.options.logger !== null;
+  }
+
+  /** Logs through the `logger` option (phoenix.js signature). */
+  log(kind: string, msg: string, data?: unknown): void {
+    const logger = this.options.logger;
+    if (logger === null) return;
+    try {
+      logger(kind, msg, data);
+    } catch {
+      // A broken logger must not break the socket.
+    }
+  }
+
+  /** @internal ChannelHost: telemetry from channels. A joined channel proves the connection healthy. */
+  emit<K extends TelemetryEventName>(name: K, event: TelemetryEventMap[K]): void {
+    if (name === 'channel:joined') this.supervisor.markHealthy();
+    this.telemetry.emit(name, event);
+  }
+
+  /** True when someone listens to telemetry `name`; lets callers skip building the event. */
+  wants(name: TelemetryEventName): boolean {
+    return this.telemetry.has(name);
+  }
+
+  /** @internal ChannelHost: a user callback threw; report it and go on. */
+  reportError(error: unknown, where: string): void {
+    this.log('error', `${where} threw`, error);
+    if (this.telemetry.has('handler:error')) this.telemetry.emit('handler:error', { measurements: {}, metadata: { error, where } });
+    else if (this.options.logger === null) console.error(`[phx-socket] ${where} threw`, error);
+  }
+
+  private runIsolated(fn: () => void, where: string): void {
+    try {
+      fn();
+    } catch (error) {
+      this.reportError(error, where);
+    }
+  }
+}
+
+/** Size of a frame for telemetry: UTF-16 length for text (no re-encoding on the hot path), bytes for binary. */
+function frameSize(frame: unknown): number {
+  if (typeof frame === 'string') return frame.length;
+  if (frame instanceof ArrayBuffer) return frame.byteLength;
+  if (ArrayBuffer.isView(frame)) return frame.byteLength;
+  return 0;
+}
