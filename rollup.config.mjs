@@ -1,6 +1,6 @@
 // One config builds every package: ESM + CJS + .d.ts (+ .d.cts), a browser ESM variant where a
 // package has Node-only files, and the client's IIFE browser bundle (global `PhxSocket`).
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,13 +57,20 @@ function workspaceSources() {
   };
 }
 
-function copyDts(dir, entries) {
+/**
+ * CJS consumers resolve `require` types through `.d.cts` files; a `.d.cts` that imports a `.d.ts` chunk
+ * would be read as ESM, so every declaration file (chunks too) gets a `.d.cts` twin whose relative
+ * imports point at the other twins.
+ */
+function copyDts(dir) {
+  const toCts = (text) => text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+?)\.js\2/g, '$1$2$3.cjs$2');
+  const walk = (d) =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
   return {
     name: 'phx-copy-dcts',
     writeBundle() {
-      for (const entry of Object.keys(entries)) {
-        const from = join(dir, 'dist', `${entry}.d.ts`);
-        if (existsSync(from)) copyFileSync(from, join(dir, 'dist', `${entry}.d.cts`));
+      for (const file of walk(join(dir, 'dist'))) {
+        if (file.endsWith('.d.ts')) writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toCts(readFileSync(file, 'utf8')));
       }
     },
   };
@@ -79,6 +86,8 @@ for (const spec of PACKAGES) {
       .map(([k, file]) => [k, join(dir, file)]),
   );
   if (Object.keys(input).length === 0) continue;
+  // Chunk names carry content hashes: start from an empty dist so stale chunks never ship.
+  if (!process.env.ROLLUP_WATCH) rmSync(join(dir, 'dist'), { recursive: true, force: true });
   const external = externalFor(dir);
   const ts = () => esbuild({ target: 'es2020', tsconfig: join(root, 'tsconfig.base.json') });
 
@@ -102,7 +111,7 @@ for (const spec of PACKAGES) {
   configs.push({
     input,
     external,
-    plugins: [dts({ tsconfig: join(root, 'tsconfig.base.json'), compilerOptions: { paths: {} } }), copyDts(dir, spec.entries)],
+    plugins: [dts({ tsconfig: join(root, 'tsconfig.base.json'), compilerOptions: { paths: {} } }), copyDts(dir)],
     output: { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   });
   if (spec.iife) {

@@ -9,14 +9,14 @@ import { SendBuffer } from './send-buffer';
 /** Event name → payload type. The default accepts any event with an unknown payload. */
 export type EventMap = { [event: string]: unknown };
 
+/** The payload type of `event` in map `M`; `unknown` for events the map does not name. */
+export type PayloadOf<M, K extends string> = K extends keyof M ? M[K] : unknown;
+
 /** Join params: an object, or a function (sync or async) re-read at every (re)join. */
 export type ChannelParams = PayloadSource<Record<string, unknown>>;
 
 /** Reason given to `onError` callbacks when the socket, not the server, broke the channel. */
 export type ChannelErrorReason = unknown;
-
-/** Events every channel understands, whatever its event map. */
-type ControlEvent = (typeof CHANNEL_EVENTS)[keyof typeof CHANNEL_EVENTS];
 
 const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
 
@@ -32,7 +32,7 @@ const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
  * await room.join();
  * await room.push('new_msg', { body: 'hi' });
  */
-export class Channel<In extends EventMap = EventMap, Out extends EventMap = EventMap>
+export class Channel<In extends object = EventMap, Out extends object = EventMap>
   implements HostedChannel, PushListener, RetryTarget, BindingErrorSink
 {
   readonly topic: string;
@@ -113,7 +113,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     const leavePush = new Push(this, CHANNEL_EVENTS.leave, {}, timeoutMs);
     const close = (): void => {
       this.host.log('channel', `leave ${this.topic}`);
-      this.close();
+      this.close('leave');
     };
     leavePush.receive('ok', close).receive('timeout', close);
     if (this.host.isConnected() && this.currentJoinRef !== null) leavePush.send();
@@ -125,11 +125,9 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
    * Sends an event. While the channel is not joined (joining, or offline) the push waits in a bounded
    * buffer and is sent, in order, after the (re)join; its timeout starts when it is actually sent.
    */
-  push<K extends keyof Out & string>(event: K, payload: Out[K], timeoutMs?: number): Push;
-  push(event: string, payload?: unknown, timeoutMs?: number): Push;
-  push(event: string, payload: unknown = {}, timeoutMs: number = this.timeoutMs): Push {
+  push<K extends string>(event: K, payload?: PayloadOf<Out, K>, timeoutMs: number = this.timeoutMs): Push {
     if (!this.joinedOnce) throw new PushBeforeJoinError(this.topic, event);
-    const push = new Push(this, event, payload, timeoutMs);
+    const push = new Push(this, event, payload ?? {}, timeoutMs);
     if (this.canPush()) push.send();
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
     else this.buffer().push(push);
@@ -137,9 +135,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
   }
 
   /** Binds a handler to an inbound event; returns a ref for `off`. */
-  on<K extends keyof In & string>(event: K, callback: BindingCallback<In[K]>): number;
-  on(event: ControlEvent | (string & {}), callback: BindingCallback): number;
-  on(event: string, callback: BindingCallback<never>): number {
+  on<K extends string>(event: K, callback: BindingCallback<PayloadOf<In, K>>): number {
     return this.bindings.add(event, callback as BindingCallback);
   }
 
@@ -189,8 +185,7 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
       }
       if (!this.bindings.has(event)) return;
     } else if (event === CHANNEL_EVENTS.close) {
-      this.emitBound(event, payload, ref, joinRef);
-      this.close();
+      this.close(payload, ref, joinRef);
       return;
     } else if (event === CHANNEL_EVENTS.error) {
       this.fail(payload);
@@ -324,16 +319,17 @@ export class Channel<In extends EventMap = EventMap, Out extends EventMap = Even
     }));
   }
 
-  private close(): void {
+  /** Closes for good: `onClose` handlers get `payload` (`'leave'` after a leave, as in phoenix.js). */
+  private close(payload: unknown, ref: string | null = null, joinRef: string | null = this.currentJoinRef): void {
     if (this.current === 'closed') return;
     this.rejoinTimer?.reset();
     this.joinPush.reset();
     this.transition('closed');
-    const joinRef = this.currentJoinRef;
-    this.host.bindJoinRef(this, null, joinRef);
+    this.host.bindJoinRef(this, null, this.currentJoinRef);
     this.host.remove(this);
     this.pushBuffer?.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));
-    this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: joinRef } });
+    this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: this.currentJoinRef } });
+    this.emitBound(CHANNEL_EVENTS.close, payload, ref, joinRef);
   }
 
   private flush(push: Push): void {

@@ -24,6 +24,8 @@ export interface ChannelHost {
   isConnected(): boolean;
   /** Encodes and sends now; the socket buffers it while the transport is not open. */
   send(message: Message): void;
+  /** False when nobody listens to `name`, so callers can skip building the event. Absent = always true. */
+  wants?(name: keyof TelemetryEventMap): boolean;
   /** Emits a telemetry event. */
   emit<K extends keyof TelemetryEventMap>(name: K, event: TelemetryEventMap[K]): void;
   /** A user callback threw: report it (telemetry `handler:error`, logger) and go on. */

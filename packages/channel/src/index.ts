@@ -16,7 +16,7 @@ export { RetryTimer, type RetryTarget } from './retry-timer';
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
 export { SendBuffer, type SendBufferOptions } from './send-buffer';
 export type { TelemetryEvent, TelemetryEventMap, TelemetryEventName } from './telemetry-events';
-export { DEFAULT_PRESENCE_EVENTS, Presence, type PresenceOptions } from './presence';
+export { DEFAULT_PRESENCE_EVENTS, Presence, type PresenceChannel, type PresenceOptions } from './presence';
 export {
   applyDiff,
   diffStates,
@@ -31,4 +31,4 @@ export {
   type PresenceMeta,
   type PresenceState,
 } from './presence-state';
-export { DEFAULT_TYPING_INDICATOR_OPTIONS, TypingIndicator, type TypingIndicatorOptions } from './typing-indicator';
+export { DEFAULT_TYPING_INDICATOR_OPTIONS, TypingIndicator, type TypingChannel, type TypingIndicatorOptions } from './typing-indicator';

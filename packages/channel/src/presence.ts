@@ -1,4 +1,3 @@
-import type { Channel } from './channel';
 import {
   applyDiff,
   diffStates,
@@ -23,8 +22,12 @@ export interface PresenceOptions {
 /** Phoenix's presence event names. */
 export const DEFAULT_PRESENCE_EVENTS = Object.freeze({ state: 'presence_state', diff: 'presence_diff' } as const);
 
-/** The part of a channel a Presence needs (phoenix.js passes its own Channel; ours fits). */
-type PresenceChannel = Pick<Channel, 'on' | 'off' | 'joinRef'>;
+/** The part of a channel a Presence needs; any `Channel<In, Out>` fits, and so does a phoenix.js one. */
+export interface PresenceChannel {
+  readonly joinRef: string | null;
+  on(event: string, callback: (payload: unknown) => void): number;
+  off(event: string, ref?: number): void;
+}
 
 /**
  * Tracks who is on a channel from `presence_state` and `presence_diff`, like phoenix.js's `Presence`.

@@ -1,4 +1,4 @@
-import { CHANNEL_EVENTS, type Message, type PhxError, type ReplyPayload } from '@phx-socket/transport';
+import { CHANNEL_EVENTS, PhxError, type Message, type ReplyPayload } from '@phx-socket/transport';
 import type { ChannelHost } from './host';
 import type { TimerHandle } from './scheduler';
 import { JoinError, ReplyError, TimeoutError, type TimeoutCode } from './errors';
@@ -149,8 +149,8 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     const status: PushStatus = payload.status === 'ok' ? 'ok' : 'error';
     const rtt = this.owner.host.scheduler.now() - this.sentAt;
     this.cancelTimeout();
-    if (this.ref !== null) {
-      this.owner.forgetReply(this.ref);
+    if (this.ref !== null) this.owner.forgetReply(this.ref);
+    if (this.ref !== null && this.owner.host.wants?.('push:reply') !== false) {
       this.owner.host.emit('push:reply', {
         measurements: { rtt_ms: rtt },
         metadata: { topic: this.owner.topic, event: this.event, ref: this.ref, status: String(payload.status) },
@@ -208,7 +208,14 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     this.listener?.pushSent(this as Push, ref);
     const joinRef = this.event === CHANNEL_EVENTS.join ? ref : this.owner.joinRef;
     const message: Message = { joinRef, ref, topic, event: this.event, payload };
-    host.send(message);
+    try {
+      host.send(message);
+    } catch (error) {
+      // The transport refused this one frame (a binary push over LongPoll): fail the push with that typed
+      // error now rather than let it time out. Anything else is a bug and propagates.
+      if (!(error instanceof PhxError)) throw error;
+      this.fail(error);
+    }
   }
 
   private onTimeout(): void {

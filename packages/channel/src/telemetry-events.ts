@@ -30,6 +30,12 @@ export interface TelemetryEventMap {
   'handler:error': { measurements: Record<string, never>; metadata: { error: unknown; where: string } };
   /** Something was configured but does not apply here (e.g. Node TCP tuning in a browser). Emitted once. */
   'transport:notice': { measurements: Record<string, never>; metadata: { message: string } };
+  /**
+   * The socket switched to its fallback transport (`longPollFallbackMs`): the primary did not open (or answer
+   * a ping) within the limit, failed before opening, or the page session remembered an earlier switch
+   * (`after_ms` 0). Every later (re)connect of this socket uses the fallback.
+   */
+  'transport:fallback': { measurements: { after_ms: number }; metadata: { from: string; to: string } };
 }
 
 /** Name of a telemetry event. */

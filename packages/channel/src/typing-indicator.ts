@@ -1,5 +1,10 @@
-import type { Channel } from './channel';
-import type { TimerHandle } from './scheduler';
+import type { Scheduler, TimerHandle } from './scheduler';
+
+/** What the indicator needs of a channel; any `Channel<In, Out>` fits. */
+export interface TypingChannel {
+  readonly host: { readonly scheduler: Scheduler };
+  push(event: string, payload: Record<string, unknown>): { receive(status: 'error', callback: () => void): unknown };
+}
 
 /** Options of a {@link TypingIndicator}. */
 export interface TypingIndicatorOptions {
@@ -38,14 +43,14 @@ export const DEFAULT_TYPING_INDICATOR_OPTIONS = Object.freeze({
  * form.addEventListener('submit', () => typing.stop());
  */
 export class TypingIndicator {
-  private readonly channel: Channel;
+  private readonly channel: TypingChannel;
   private readonly event: string;
   private readonly timeoutMs: number;
   private readonly payload: (typing: boolean) => Record<string, unknown>;
   private active = false;
   private timer: TimerHandle | null = null;
 
-  constructor(channel: Channel, options: TypingIndicatorOptions = {}) {
+  constructor(channel: TypingChannel, options: TypingIndicatorOptions = {}) {
     const d = DEFAULT_TYPING_INDICATOR_OPTIONS;
     this.channel = channel;
     this.event = options.event ?? d.event;

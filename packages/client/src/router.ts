@@ -10,8 +10,9 @@ import type { Message } from '@phx-socket/transport';
 export type DropReason = 'stale_join_ref' | 'unknown_topic';
 
 /**
- * Topic → newest channel, join_ref → channel, and the set of every channel the socket owns (walked only
- * on connection events, never per message).
+ * Topic → newest channel, join_ref → channel, and the older channels of a topic (only when a topic was
+ * joined twice, which is rare). Nothing here walks every channel except `all()`, which the socket uses
+ * on connection events, never per message or per join.
  *
  * @example
  * const router = new Router<Channel>();
@@ -22,30 +23,45 @@ export type DropReason = 'stale_join_ref' | 'unknown_topic';
 export class Router<C extends HostedChannel = HostedChannel> {
   private readonly byTopic = new Map<string, C>();
   private readonly byJoinRef = new Map<string, C>();
-  private readonly channels = new Set<C>();
+  /** Channels shadowed by a newer one on the same topic, oldest first. */
+  private readonly older = new Map<string, C[]>();
+  private count = 0;
 
-  /** Channels owned, oldest first. */
+  /** Channels owned. */
   get size(): number {
-    return this.channels.size;
+    return this.count;
   }
 
   /** Registers a new channel; it becomes the topic's target for join_ref-less messages. */
   add(channel: C): void {
-    this.channels.add(channel);
+    const previous = this.byTopic.get(channel.topic);
+    if (previous === channel) return;
+    if (previous !== undefined) {
+      const list = this.older.get(channel.topic);
+      if (list) list.push(previous);
+      else this.older.set(channel.topic, [previous]);
+    }
     this.byTopic.set(channel.topic, channel);
+    this.count++;
   }
 
   /** Forgets a channel and its join_ref; an older channel on the same topic takes the topic back. */
   remove(channel: C): void {
-    if (!this.channels.delete(channel)) return;
+    const { topic } = channel;
+    const list = this.older.get(topic);
+    if (this.byTopic.get(topic) === channel) {
+      const successor = list?.pop();
+      if (successor !== undefined) this.byTopic.set(topic, successor);
+      else this.byTopic.delete(topic);
+    } else {
+      const at = list ? list.indexOf(channel) : -1;
+      if (!list || at < 0) return;
+      list.splice(at, 1);
+    }
+    if (list && list.length === 0) this.older.delete(topic);
+    this.count--;
     const joinRef = channel.joinRef;
     if (joinRef !== null && this.byJoinRef.get(joinRef) === channel) this.byJoinRef.delete(joinRef);
-    if (this.byTopic.get(channel.topic) !== channel) return;
-    this.byTopic.delete(channel.topic);
-    // Removal is rare (leave/close), so finding a successor may walk the channels.
-    let successor: C | undefined;
-    for (const other of this.channels) if (other.topic === channel.topic) successor = other;
-    if (successor) this.byTopic.set(channel.topic, successor);
   }
 
   /** Routes `joinRef` to `channel`; `previous` (its old join_ref) becomes stale. `null` unbinds. */
@@ -72,14 +88,18 @@ export class Router<C extends HostedChannel = HostedChannel> {
   /** Every other channel on `topic` that is joined or joining (for duplicate-topic handling). */
   openOnTopic(topic: string, except: C): C[] {
     const found: C[] = [];
-    for (const other of this.channels) {
-      if (other !== except && other.topic === topic && (other.state === 'joined' || other.state === 'joining')) found.push(other);
-    }
+    const newest = this.byTopic.get(topic);
+    if (newest === undefined) return found;
+    const isOpen = (other: C): boolean => other !== except && (other.state === 'joined' || other.state === 'joining');
+    for (const other of this.older.get(topic) ?? []) if (isOpen(other)) found.push(other);
+    if (isOpen(newest)) found.push(newest);
     return found;
   }
 
   /** A snapshot of every channel, safe to iterate while callbacks add or remove channels. */
   all(): C[] {
-    return Array.from(this.channels);
+    const out = Array.from(this.byTopic.values());
+    for (const list of this.older.values()) out.push(...list);
+    return out;
   }
 }

@@ -303,8 +303,13 @@ describe.each(variants)('phoenix.js API against the testkit: %s', (_name, lib, t
     expect(latency).toBeGreaterThanOrEqual(0);
   });
 
-  it('speaks V1 when vsn is 1.0.0', async () => {
-    make({ vsn: '1.0.0' });
+  it('speaks V1 when vsn is 1.0.0 with V1 encode/decode callbacks', async () => {
+    // phoenix.js's built-in serializer only speaks V2, so a V1 app passes JSON object callbacks.
+    make({
+      vsn: '1.0.0',
+      encode: (msg: object, cb: (frame: string) => void) => cb(JSON.stringify(msg)),
+      decode: (raw: string, cb: (msg: object) => void) => cb(JSON.parse(raw)),
+    });
     socket.connect();
     const chan = socket.channel('room:1');
     await receive(chan.join());

@@ -4,7 +4,8 @@
  * `require` in Node with no transport option, and typecheck both under `moduleResolution: node16`.
  * Runs against `dist/`: the test command builds first.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,8 +19,14 @@ const PNPM = ['--yes', 'pnpm@9.15.9'];
 let server: TestServer;
 let scratch: string;
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Async, so the testkit server in this process keeps serving while the child talks to it. */
+async function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const { stdout } = await promisify(execFile)(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  return stdout;
 }
 
 beforeAll(async () => {
@@ -63,15 +70,15 @@ Promise.resolve(room.join())
 `;
 
 describe('the packed tarballs', () => {
-  it('work through ESM import in Node with no transport option', () => {
+  it('work through ESM import in Node with no transport option', async () => {
     writeFileSync(join(scratch, 'esm.mjs'), script(`import { Socket } from '@phx-socket/client';`, 'esm'));
-    const out = JSON.parse(run('node', ['esm.mjs'], scratch, { PHX_URL: server.url }));
+    const out = JSON.parse(await runAsync('node', ['esm.mjs'], scratch, { PHX_URL: server.url }));
     expect(out).toEqual({ joined: { hello: true }, reply: { via: 'esm' }, hasTelemetry: true });
   });
 
-  it('work through CJS require in Node with no transport option', () => {
+  it('work through CJS require in Node with no transport option', async () => {
     writeFileSync(join(scratch, 'cjs.cjs'), script(`const { Socket } = require('@phx-socket/client');`, 'cjs'));
-    const out = JSON.parse(run('node', ['cjs.cjs'], scratch, { PHX_URL: server.url }));
+    const out = JSON.parse(await runAsync('node', ['cjs.cjs'], scratch, { PHX_URL: server.url }));
     expect(out).toEqual({ joined: { hello: true }, reply: { via: 'cjs' }, hasTelemetry: true });
   });
 
@@ -102,6 +109,12 @@ export const ok: boolean = socket.isConnected();
       }),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    expect(() => run('node', [tsc, '-p', 'tsconfig.json'], scratch)).not.toThrow();
+    let diagnostics = '';
+    try {
+      run('node', [tsc, '-p', 'tsconfig.json'], scratch);
+    } catch (error) {
+      diagnostics = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(diagnostics).toBe('');
   });
 });
