@@ -1,7 +1,7 @@
 // The demo behind `npm run demo`: a testkit server and two phx-socket clients in one process.
 // It joins a room, pushes and awaits a reply, receives a broadcast from the other client, watches
 // presence, survives a server-side drop, and prints one line per telemetry event. Exits 0 on success.
-import { Socket } from '@phx-socket/client';
+import { PerformanceMonitor, Presence, Socket } from '@phx-socket/client';
 import { startServer } from '@phx-socket/testkit';
 
 const server = await startServer();
@@ -51,12 +51,10 @@ bob.connect();
 
 const anaRoom = ana.channel('room:lobby', { user: 'ana' });
 const bobRoom = bob.channel('room:lobby', { user: 'bob' });
-const online = new Set();
-bobRoom.on('presence_state', (state) => Object.keys(state).forEach((k) => online.add(k)));
-bobRoom.on('presence_diff', ({ joins, leaves }) => {
-  Object.keys(joins).forEach((k) => online.add(k));
-  Object.keys(leaves).forEach((k) => online.delete(k));
-});
+const monitor = new PerformanceMonitor();
+monitor.attach(ana.telemetry);
+const presence = new Presence(bobRoom);
+presence.onJoin((key, current) => !current && console.log(`${stamp()} [bob] presence: ${key} is online`));
 const received = new Promise((resolve) => bobRoom.on('new_msg', resolve));
 
 const welcome = await anaRoom.join();
@@ -69,8 +67,8 @@ check(reply.stored === true, `push answered: ${fmt(reply)}`);
 const msg = await received;
 check(msg.body === 'hi bob' && msg.user === 'ana', `bob got the broadcast: ${fmt(msg)}`);
 
-await until(() => online.has('ana') && online.has('bob'));
-check(true, `presence seen by bob: ${[...online].sort().join(', ')}`);
+await until(() => presence.get('ana') !== undefined && presence.get('bob') !== undefined);
+check(presence.count() === 2, `presence seen by bob: ${presence.list((key) => key).sort().join(', ')}`);
 
 try {
   await anaRoom.push('nonsense', {});
@@ -84,6 +82,7 @@ const afterDrop = anaRoom.push('new_msg', { body: 'sent while reconnecting' });
 const again = await afterDrop;
 check(again.stored === true && anaRoom.state === 'joined', 'after the server dropped every connection, ana reconnected, rejoined and the buffered push was delivered');
 
+console.log(`\n${monitor.report('text')}\n`);
 ana.disconnect();
 bob.disconnect();
 await server.close();

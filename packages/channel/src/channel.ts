@@ -1,6 +1,6 @@
 import { CHANNEL_EVENTS, type Message, type ReplyPayload } from '@phx-socket/transport';
 import { Bindings, type BindingCallback, type BindingErrorSink } from './bindings';
-import { AlreadyJoinedError, BufferOverflowError, ChannelClosedError, PushBeforeJoinError } from './errors';
+import { AlreadyJoinedError, BufferOverflowError, ChannelClosedError, ConnectionLostError, PushBeforeJoinError } from './errors';
 import type { ChannelHost, ChannelState, HostedChannel } from './host';
 import { Push, type PayloadSource, type PushListener, type PushStatus, type ReplyTarget } from './push';
 import { RetryTimer, type RetryTarget } from './retry-timer';
@@ -204,7 +204,32 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   onSocketDown(reason: string): void {
     this.rejoinTimer?.reset();
     if (this.current === 'errored' || this.current === 'leaving' || this.current === 'closed') return;
+    this.recoverInFlight();
     this.fail({ reason });
+  }
+
+  /**
+   * Replies to pushes sent on the dead connection can never arrive (the rejoin gets a new join_ref), so
+   * rather than let them time out, resend them first thing after the rejoin, in their original order, or
+   * fail them now, as the socket's `inFlightPolicy` says.
+   */
+  private recoverInFlight(): void {
+    if (!this.replies || this.replies.size === 0) return;
+    const inFlight: Push[] = [];
+    for (const target of this.replies.values()) {
+      if (target instanceof Push && target.event !== CHANNEL_EVENTS.leave) inFlight.push(target);
+    }
+    if (inFlight.length === 0) return;
+    const resend = (this.host.inFlightPolicy ?? 'resend') === 'resend';
+    const buffer = this.buffer();
+    const queued: Push[] = [];
+    buffer.drain((push) => queued.push(push));
+    for (const push of inFlight) {
+      push.reset();
+      if (resend) buffer.push(push);
+      else push.fail(new ConnectionLostError(this.topic, push.event));
+    }
+    for (const push of queued) buffer.push(push);
   }
 
   /** @internal */

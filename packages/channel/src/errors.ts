@@ -81,3 +81,14 @@ export class ChannelClosedError extends PhxError<'channel_closed'> {
     this.topic = topic;
   }
 }
+
+/** The connection dropped before this push was answered (socket option `inFlightPolicy: 'fail'`). */
+export class ConnectionLostError extends PhxError<'connection_lost'> {
+  readonly topic: string;
+  readonly event: string;
+  constructor(topic: string, event: string) {
+    super('connection_lost', `the connection dropped before "${event}" on "${topic}" was answered; the server may or may not have handled it`);
+    this.topic = topic;
+    this.event = event;
+  }
+}

@@ -6,6 +6,13 @@ import type { TelemetryEventMap } from './telemetry-events';
 export type OverflowPolicy = 'drop-oldest' | 'reject';
 
 /**
+ * What happens to pushes sent but not yet answered when the connection drops: `'resend'` them after the
+ * rejoin (at-least-once: nothing is lost, the server may see a message twice) or `'fail'` them at once
+ * with `ConnectionLostError` (at-most-once: the app decides).
+ */
+export type InFlightPolicy = 'resend' | 'fail';
+
+/**
  * The seam between a `Channel` and the socket that owns it. The client's `Socket` implements it; a test
  * can implement it with a fake. Channels never import the socket.
  */
@@ -16,6 +23,8 @@ export interface ChannelHost {
   /** Per-buffer bound on pushes held while a channel is not joined. */
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
+  /** Pushes awaiting a reply when the transport drops. Absent = `'resend'`. */
+  readonly inFlightPolicy?: InFlightPolicy;
   /** Rejoin delay after `tries` failed joins, ms. */
   rejoinAfterMs(tries: number): number;
   /** Next message ref (increasing decimal string). */

@@ -5,13 +5,14 @@ export {
   AlreadyJoinedError,
   BufferOverflowError,
   ChannelClosedError,
+  ConnectionLostError,
   JoinError,
   PushBeforeJoinError,
   ReplyError,
   TimeoutError,
   type TimeoutCode,
 } from './errors';
-export type { ChannelHost, ChannelState, HostedChannel, OverflowPolicy } from './host';
+export type { ChannelHost, ChannelState, HostedChannel, InFlightPolicy, OverflowPolicy } from './host';
 export { RetryTimer, type RetryTarget } from './retry-timer';
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
 export { SendBuffer, type SendBufferOptions } from './send-buffer';

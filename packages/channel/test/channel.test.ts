@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../src/channel';
-import { AlreadyJoinedError, ChannelClosedError, PushBeforeJoinError, TimeoutError } from '../src/errors';
+import { AlreadyJoinedError, ChannelClosedError, ConnectionLostError, PushBeforeJoinError, TimeoutError } from '../src/errors';
 import { FakeHost, replyTo } from './helpers/fake-host';
 
 function setup(params: ConstructorParameters<typeof Channel>[1] = { user: 'ana' }) {
@@ -196,5 +196,40 @@ describe('Channel', () => {
     channel.leave();
     channel.dispatch(replyTo(host.last('phx_leave'), 'ok'));
     expect(host.eventNames()).toEqual(expect.arrayContaining(['channel:joining', 'channel:joined', 'channel:left']));
+  });
+
+  it('resends pushes left unanswered by a dropped connection after the rejoin, ahead of offline pushes', async () => {
+    const { host, channel } = setup();
+    channel.join();
+    channel.dispatch(replyTo(host.last('phx_join'), 'ok'));
+    const first = channel.push('a', { n: 1 });
+    channel.push('b', { n: 2 });
+    host.connected = false;
+    channel.onSocketDown('transport');
+    channel.push('c', { n: 3 });
+    host.connected = true;
+    channel.onSocketOpen();
+    channel.dispatch(replyTo(host.last('phx_join'), 'ok'));
+    const afterRejoin = host.sent.slice(host.sent.findIndex((m) => m === host.last('phx_join')) + 1);
+    expect(afterRejoin.map((m) => m.event)).toEqual(['a', 'b', 'c']);
+    expect(afterRejoin.every((m) => m.joinRef === channel.joinRef)).toBe(true);
+    channel.dispatch(replyTo(host.last('a'), 'ok', { done: 1 }));
+    await expect(first).resolves.toEqual({ done: 1 });
+  });
+
+  it('fails unanswered pushes with ConnectionLostError under the fail policy', async () => {
+    const host = new FakeHost();
+    Object.assign(host, { inFlightPolicy: 'fail' });
+    const channel = new Channel('room:1', {}, host);
+    channel.join();
+    channel.dispatch(replyTo(host.last('phx_join'), 'ok'));
+    const push = channel.push('a', {});
+    host.connected = false;
+    channel.onSocketDown('transport');
+    await expect(push).rejects.toBeInstanceOf(ConnectionLostError);
+    host.connected = true;
+    channel.onSocketOpen();
+    channel.dispatch(replyTo(host.last('phx_join'), 'ok'));
+    expect(host.sent.filter((m) => m.event === 'a')).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@
  */
 import {
   authTokenProtocols,
+  PhxError,
   type RawFrame,
   type TransportCloseEvent,
   type TransportConstructor,
@@ -71,14 +72,24 @@ export class Connection {
     return this.transport.readyState;
   }
 
-  /** Sends a frame; false when the transport refused it (it is closing: a close event follows). */
+  /**
+   * Sends a frame; false when the transport refused it because it is closing (a close event follows).
+   * A typed refusal of this frame alone (LongPoll's `LongPollBinaryError`) is thrown: the push must fail.
+   */
   send(frame: RawFrame): boolean {
     try {
       this.transport.send(frame);
       return true;
-    } catch {
+    } catch (error) {
+      if (error instanceof PhxError) throw error;
       return false;
     }
+  }
+
+  /** phoenix.js sets `timeout` on its transport (LongPoll's request timeout); only where there is one. */
+  setRequestTimeout(ms: number): void {
+    const target = this.transport as TransportLike & { timeout?: unknown };
+    if (typeof target.timeout === 'number') target.timeout = ms;
   }
 
   /** Starts a close handshake. Never throws. */

@@ -2,7 +2,7 @@
  * Socket options: the interface (every phoenix.js 1.8 option plus ours), one frozen defaults object,
  * and `resolveOptions()` which merges them once and validates eagerly.
  */
-import { realScheduler, type OverflowPolicy, type Scheduler } from '@phx-socket/channel';
+import { realScheduler, type InFlightPolicy, OverflowPolicy, type Scheduler } from '@phx-socket/channel';
 import {
   DEFAULT_VSN,
   serializerFromCallbacks,
@@ -105,6 +105,13 @@ export interface SocketOptions {
    * @default 'drop-oldest'
    */
   overflowPolicy?: OverflowPolicy;
+  /**
+   * Pushes sent but not yet answered when the connection drops: `'resend'` them after the rejoin, in
+   * order, ahead of pushes made while offline (at-least-once: nothing lost, the server may see one twice)
+   * or `'fail'` them at once with `ConnectionLostError` (at-most-once). phoenix.js lets them time out.
+   * @default 'resend'
+   */
+  inFlightPolicy?: InFlightPolicy;
   /** Debug logger, phoenix.js style. Costs nothing when absent. @default null */
   logger?: Logger | null;
   /** phoenix.js: `true` logs to `console` when no `logger` is given. @default false */
@@ -128,9 +135,28 @@ export interface SocketOptions {
   binaryType?: 'arraybuffer' | 'blob';
   /** Where a LongPoll fallback is remembered for the page session. @default globalThis.sessionStorage */
   sessionStorage?: SessionStore;
-  /** Fall back to LongPoll when the WebSocket has not opened after this many ms (LongPoll: later issue). */
+  /**
+   * Fall back to `longPollTransport` when the WebSocket has not opened, or opened but not answered a ping,
+   * within this many ms, or failed before opening (phoenix.js semantics). The switch holds for every later
+   * reconnect of this socket and is remembered in `sessionStorage` (key `phx:fallback:LongPoll`) once the
+   * fallback opened, so the next page load starts on LongPoll. Requires `longPollTransport`. Must be > 0.
+   * @default undefined (no fallback)
+   */
   longPollFallbackMs?: number;
-  /** LongPoll request timeout, ms (phoenix.js option, kept for the LongPoll transport). @default 20000 */
+  /**
+   * The class to fall back to, normally `LongPoll` from this package. Passed in rather than built in, so
+   * apps that never fall back do not bundle LongPoll.
+   *
+   * @example
+   * import { Socket, LongPoll } from '@phx-socket/client';
+   * new Socket('/socket', { longPollFallbackMs: 2500, longPollTransport: LongPoll });
+   */
+  longPollTransport?: TransportConstructor;
+  /**
+   * Per-request timeout of the LongPoll transport, ms (a held poll must finish within it, so keep it above
+   * the server's 10 s window). Set on any transport that has a numeric `timeout` property, as phoenix.js
+   * does. @default 20000
+   */
   longpollerTimeout?: number;
   /** Call `connect()` from the constructor. @default false */
   autoConnect?: boolean;
@@ -145,6 +171,7 @@ export const DEFAULT_SOCKET_OPTIONS = Object.freeze({
   maxReconnectAttempts: Infinity,
   sendBufferLimit: 1000,
   overflowPolicy: 'drop-oldest' as OverflowPolicy,
+  inFlightPolicy: 'resend' as InFlightPolicy,
   binaryType: 'arraybuffer' as const,
   longpollerTimeout: 20_000,
   autoConnect: false,
@@ -169,6 +196,7 @@ export interface ResolvedSocketOptions {
   readonly maxReconnectAttempts: number;
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
+  readonly inFlightPolicy: InFlightPolicy;
   readonly logger: Logger | null;
   readonly params: SocketParams;
   readonly authToken: AuthToken | undefined;
@@ -177,6 +205,7 @@ export interface ResolvedSocketOptions {
   readonly binaryType: 'arraybuffer' | 'blob';
   readonly sessionStorage: SessionStore | undefined;
   readonly longPollFallbackMs: number | undefined;
+  readonly longPollTransport: TransportConstructor | undefined;
   readonly longpollerTimeout: number;
   readonly autoConnect: boolean;
 }
@@ -294,6 +323,13 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
   if (options.sessionStorage !== undefined && (!isPlainObjectLike(options.sessionStorage) || typeof options.sessionStorage.getItem !== 'function')) {
     fail('type', 'sessionStorage', 'a Storage-like object with getItem/setItem', options.sessionStorage);
   }
+  const longPollFallbackMs = ms('longPollFallbackMs', options.longPollFallbackMs, { allowZero: false });
+  const longPollTransport = fn<TransportConstructor>('longPollTransport', options.longPollTransport, 'a transport class such as LongPoll');
+  if (longPollFallbackMs !== undefined && longPollTransport === undefined) {
+    throw new TypeError(
+      "longPollFallbackMs needs longPollTransport, the class to fall back to: import { LongPoll } from '@phx-socket/client' and pass longPollTransport: LongPoll",
+    );
+  }
   const random = fn<() => number>('random', options.random, 'a function returning a number in [0, 1)') ?? Math.random;
   const scheduler: Scheduler = options.scheduler ?? realScheduler;
   const clock: unknown = scheduler;
@@ -317,6 +353,7 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     maxReconnectAttempts: countOrInfinity('maxReconnectAttempts', options.maxReconnectAttempts, 0) ?? d.maxReconnectAttempts,
     sendBufferLimit: countOrInfinity('sendBufferLimit', options.sendBufferLimit, 1) ?? d.sendBufferLimit,
     overflowPolicy: oneOf<OverflowPolicy>('overflowPolicy', options.overflowPolicy, ['drop-oldest', 'reject']) ?? d.overflowPolicy,
+    inFlightPolicy: oneOf<InFlightPolicy>('inFlightPolicy', options.inFlightPolicy, ['resend', 'fail']) ?? d.inFlightPolicy,
     logger: logger ?? (debug ? consoleLogger : null),
     params,
     authToken,
@@ -324,7 +361,8 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     serializer,
     binaryType: oneOf<'arraybuffer' | 'blob'>('binaryType', options.binaryType, ['arraybuffer', 'blob']) ?? d.binaryType,
     sessionStorage,
-    longPollFallbackMs: ms('longPollFallbackMs', options.longPollFallbackMs, { allowZero: false }),
+    longPollFallbackMs,
+    longPollTransport,
     longpollerTimeout: ms('longpollerTimeout', options.longpollerTimeout, { allowZero: false }) ?? d.longpollerTimeout,
     autoConnect: bool('autoConnect', options.autoConnect) ?? d.autoConnect,
   });

@@ -10,7 +10,7 @@ import {
   type ChannelParams,
   type EventMap,
   type HostedChannel,
-  type OverflowPolicy,
+  type InFlightPolicy, OverflowPolicy,
   type Scheduler,
   type TelemetryEventMap,
   type TelemetryEventName,
@@ -20,6 +20,7 @@ import {
   HEARTBEAT_EVENT,
   PHOENIX_TOPIC,
   type Message,
+  type PhxError,
   type TransportMessageEvent,
 } from '@phx-socket/transport';
 import { backoffDelay } from './backoff';
@@ -62,6 +63,7 @@ export class Socket implements ChannelHost {
   readonly scheduler: Scheduler;
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
+  readonly inFlightPolicy: InFlightPolicy;
 
   private readonly options: ResolvedSocketOptions;
   private readonly supervisor: Supervisor;
@@ -83,6 +85,7 @@ export class Socket implements ChannelHost {
     this.scheduler = this.options.scheduler;
     this.sendBufferLimit = this.options.sendBufferLimit;
     this.overflowPolicy = this.options.overflowPolicy;
+    this.inFlightPolicy = this.options.inFlightPolicy;
     this.callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
     this.outbox = new Outbox({
       limit: this.sendBufferLimit,
@@ -98,6 +101,7 @@ export class Socket implements ChannelHost {
       error: (error) => this.callbacks.run('error', error),
       transmit: (message) => this.transmit(message),
       makeRef: () => this.makeRef(),
+      ping: (callback) => this.ping(callback),
       log: (kind, msg, data) => this.log(kind, msg, data),
       reportError: (error, where) => this.reportError(error, where),
     });
@@ -244,10 +248,16 @@ export class Socket implements ChannelHost {
     else if (!this.outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
   }
 
-  /** @internal ChannelHost: sends now, or buffers while the transport is not open. */
+  /**
+   * @internal ChannelHost: sends now, or buffers while the transport is not open. Throws the transport's
+   * typed refusal of this frame (a binary push over LongPoll: `LongPollBinaryError`), so the push fails with it.
+   */
   send(message: Message): void {
-    if (this.isConnected()) this.transmit(message);
-    else this.outbox.push(message);
+    if (!this.isConnected()) this.outbox.push(message);
+    else {
+      const refused = this.transmit(message);
+      if (refused !== undefined) throw refused;
+    }
   }
 
   /** Measures a round trip: `callback(rttMs)` on the reply. False (and no call) when not connected. */
@@ -259,9 +269,10 @@ export class Socket implements ChannelHost {
     return true;
   }
 
-  private transmit(message: Message): void {
+  /** Encodes and sends; returns the transport's typed refusal of the frame (already reported), if any. */
+  private transmit(message: Message): PhxError | undefined {
     const conn = this.supervisor.connection;
-    if (conn === null) return;
+    if (conn === null) return undefined;
     if (this.options.logger !== null) this.log('push', `${message.topic} ${message.event} (${message.joinRef}, ${message.ref})`, message.payload);
     let frame: string | ArrayBuffer;
     try {
@@ -269,15 +280,26 @@ export class Socket implements ChannelHost {
     } catch (error) {
       this.telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
       this.callbacks.run('error', error);
-      return;
+      return undefined;
     }
-    if (!conn.send(frame)) return;
+    let sent: boolean;
+    try {
+      sent = conn.send(frame);
+    } catch (error) {
+      const refused = error as PhxError;
+      this.log('push', refused.message, message);
+      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: refused } });
+      this.callbacks.run('error', refused);
+      return refused;
+    }
+    if (!sent) return undefined;
     if (this.telemetry.has('message:sent')) {
       this.telemetry.emit('message:sent', {
         measurements: { bytes: frameSize(frame) },
         metadata: { topic: message.topic, event: message.event, ref: message.ref },
       });
     }
+    return undefined;
   }
 
   // ── channels ──────────────────────────────────────────────────────────────────────────────────

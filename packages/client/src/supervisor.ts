@@ -16,6 +16,7 @@ import { Connection, transportName } from './connection';
 import { ConnectionStateMachine, type CloseInfo, type SocketState } from './connection-state';
 import { buildEndpointURL } from './endpoint';
 import { ConnectError, HeartbeatTimeoutError, ReconnectExhaustedError, TransportError } from './errors';
+import { TransportFallback, type FallbackEvent } from './fallback';
 import { Heartbeat } from './heartbeat';
 import type { ResolvedSocketOptions, SocketParams } from './options';
 import { Reconnector } from './reconnector';
@@ -38,6 +39,8 @@ export interface SupervisorHooks {
   transmit(message: Message): void;
   /** The socket's ref counter (heartbeat refs must not collide with push refs). */
   makeRef(): string;
+  /** Sends a ping; `callback` runs on its reply (the fallback's health check of a fresh WebSocket). */
+  ping(callback: () => void): boolean;
   log(kind: string, msg: string, data?: unknown): void;
   reportError(error: unknown, where: string): void;
 }
@@ -69,6 +72,8 @@ export class Supervisor {
   private epoch = 0;
   private closeWait: { timer: unknown; callbacks: Array<() => void> } | null = null;
   private stopWatchingPage: (() => void) | null = null;
+  /** The LongPoll fallback, when `longPollFallbackMs` is set. */
+  private readonly fallback: TransportFallback | null;
 
   constructor(
     private readonly endPoint: string,
@@ -99,6 +104,18 @@ export class Supervisor {
         onTimeout: (ref, timeoutMs) => this.heartbeatTimedOut(ref, timeoutMs),
       },
     );
+    const { longPollFallbackMs, longPollTransport } = options;
+    this.fallback =
+      longPollFallbackMs !== undefined && longPollTransport !== undefined
+        ? new TransportFallback({
+            afterMs: longPollFallbackMs,
+            transport: longPollTransport,
+            transportName: transportName(longPollTransport),
+            store: options.sessionStorage,
+            scheduler,
+            onFallback: (event) => this.fellBack(event),
+          })
+        : null;
   }
 
   /** The open (or opening) transport, or null. */
@@ -136,6 +153,7 @@ export class Supervisor {
   disconnect(callback?: () => void, code?: number, reason?: string): void {
     this.epoch++;
     this.reconnector.reset();
+    this.fallback?.stop();
     this.stopWatchingPage?.();
     this.stopWatchingPage = null;
     const status = this.machine.status;
@@ -166,6 +184,7 @@ export class Supervisor {
   private attempt(attempt: number): void {
     const epoch = ++this.epoch;
     const transport = this.transport();
+    this.watchFallback(transport);
     this.machine.transition({
       status: 'connecting',
       attempt,
@@ -207,13 +226,31 @@ export class Supervisor {
         error: (c, event) => c === this.conn && this.onError(event),
         close: (c, event) => c === this.conn && this.onClose(event),
       });
+      this.conn.setRequestTimeout(this.options.longpollerTimeout);
     } catch (cause) {
       this.connectFailed(new ConnectError('transport', { cause }));
     }
   }
 
-  /** The transport class: the `transport` option, else the default WebSocket transport (made once). */
+  /** The class for the next attempt: the fallback once the socket fell back, else the primary. */
   private transport(): TransportConstructor {
+    return this.fallback?.active ? this.fallback.transport : this.primary();
+  }
+
+  /** Arms the fallback deadline for a primary attempt, or reports a fallback the session store remembered. */
+  private watchFallback(transport: TransportConstructor): void {
+    const fallback = this.fallback;
+    if (fallback === null) return;
+    if (!fallback.active) {
+      fallback.primaryStarted(transportName(transport));
+      return;
+    }
+    const remembered = fallback.rememberedEvent(transportName(this.primary()));
+    if (remembered) this.reportFallback(remembered);
+  }
+
+  /** The primary transport class: the `transport` option, else the default WebSocket transport (made once). */
+  private primary(): TransportConstructor {
     if (this.transportClass !== null) return this.transportClass;
     const given = this.options.transport;
     if (given !== undefined) return (this.transportClass = given);
@@ -242,12 +279,21 @@ export class Supervisor {
     this.reconnector.opened();
     if (!conn.skipHeartbeat) this.heartbeat.start();
     this.hooks.opened();
+    const fallback = this.fallback;
+    if (fallback === null || this.conn !== conn) return;
+    if (fallback.active) fallback.fallbackOpened();
+    else {
+      // An open WebSocket proves little behind some proxies: only an answered ping settles it.
+      fallback.primaryOpened();
+      this.hooks.ping(() => fallback.primaryHealthy());
+    }
   }
 
   private onError(event: unknown): void {
     this.hooks.log('transport', 'error', event);
     // Aborting a transport that is still connecting makes some report an error; the app asked for it.
     if (this.machine.status === 'closing') return;
+    if (this.fallback?.primaryFailed()) return;
     this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: new TransportError({ cause: event }) } });
     // phoenix.js hands error callbacks the transport's own event; keep that for drop-in compatibility.
     this.hooks.error(event);
@@ -259,6 +305,7 @@ export class Supervisor {
       this.finishClosing(event);
       return;
     }
+    if (this.fallback?.primaryFailed()) return;
     this.dropConnection();
     this.scheduleReconnect('transport_close', { code: event.code, reason: event.reason, requested: false });
     this.hooks.down('transport');
@@ -276,6 +323,29 @@ export class Supervisor {
     this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: new HeartbeatTimeoutError(timeoutMs) } });
     this.hooks.down('heartbeat_timeout');
     this.hooks.closed(event);
+  }
+
+  /**
+   * The primary did not prove itself: drop it and reconnect on the fallback (a short backoff step; the
+   * reconnect path already handles channels, params and the page being hidden).
+   */
+  private fellBack(event: FallbackEvent): void {
+    this.reportFallback(event);
+    const status = this.machine.status;
+    if (status !== 'connecting' && status !== 'open') return; // a pending retry picks the fallback up
+    const conn = this.dropConnection();
+    conn?.abort(1000, 'transport fallback');
+    const close: TransportCloseEvent = { code: 1000, reason: 'transport_fallback', wasClean: false };
+    this.scheduleReconnect('transport_fallback', { code: close.code, reason: close.reason, requested: false });
+    if (status === 'open') {
+      this.hooks.down('transport');
+      this.hooks.closed(close);
+    }
+  }
+
+  private reportFallback(event: FallbackEvent): void {
+    this.hooks.log('transport', `falling back from ${event.from} to ${event.to} (${event.reason}, after ${event.afterMs} ms)`);
+    this.telemetry.emit('transport:fallback', { measurements: { after_ms: event.afterMs }, metadata: { from: event.from, to: event.to } });
   }
 
   /** Forgets the current transport: its late events are ignored from here on. */

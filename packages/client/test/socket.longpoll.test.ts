@@ -2,7 +2,7 @@
  * The Socket over LongPoll against the testkit's `/socket/longpoll`: real HTTP, the whole lifecycle.
  */
 import { describe, expect, it } from 'vitest';
-import { createLongPollTransport, LongPoll, LongPollBinaryError, LongPollError, Presence, type FetchLike } from '../src/index';
+import { createLongPollTransport, LongPoll, LongPollBinaryError, LongPollError, Presence, TransportError, type FetchLike, type LongPollErrorEvent } from '../src/index';
 import { connected, echoRooms, nextEvent, server, socket, until } from './helpers/harness';
 
 const WINDOW = { longPollWindowMs: 300 };
@@ -120,7 +120,11 @@ describe('Socket over LongPoll', () => {
   it('passes longpollerTimeout to the transport: a poll held longer errors and the socket reconnects', async () => {
     const s = await server({ longPollWindowMs: 2000 });
     const client = await connected(socket(s.url, { transport: LongPoll, longpollerTimeout: 150 }));
-    const timedOut = nextEvent(client, 'socket:error', (e) => e.metadata.error instanceof Object && ((e.metadata.error as { error?: LongPollError }).error?.reason === 'timeout'));
+    const timedOut = nextEvent(
+      client,
+      'socket:error',
+      (e) => e.metadata.error instanceof TransportError && (e.metadata.error.cause as LongPollErrorEvent).error.reason === 'timeout',
+    );
     await timedOut;
     await nextEvent(client, 'socket:connected');
   });

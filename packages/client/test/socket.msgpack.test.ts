@@ -76,7 +76,7 @@ describe('msgpack serializer end to end', () => {
     const client = await connected(socket(s.url, { serializer: createMsgpackSerializer({ useRecords: true }) }));
     const room = client.channel('room:1');
     await room.join();
-    const entities = Array.from({ length: 20 }, (_, i) => ({ id: i, x: i, y: -i }));
+    const entities = Array.from({ length: 20 }, (_, i) => ({ id: i, x: i, y: i * 2 }));
     await expect(room.push('echo', { entities })).resolves.toEqual({ entities });
   });
 });

@@ -28,6 +28,43 @@ describe('Socket reconnects', () => {
     expect(rooms.map((r) => r.state)).toEqual(['joined', 'joined']);
   });
 
+  it('resends a push the dead connection never delivered, once, after the rejoin', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url));
+    const room = client.channel('room:inflight');
+    await room.join();
+    const received: unknown[] = [];
+    s.on('message', ({ message }) => {
+      if (message.event === 'msg') received.push(message.payload);
+    });
+    // The server stops reading: the push leaves the client but never reaches a channel process.
+    s.stall();
+    const push = room.push('msg', { n: 1 });
+    await until(() => push.ref !== null);
+    const down = nextEvent(client, 'socket:disconnected');
+    await s.dropAll(1006);
+    s.resume();
+    await down;
+    await expect(push).resolves.toEqual({ n: 1 });
+    expect(received).toEqual([{ n: 1 }]);
+    expect(room.state).toBe('joined');
+  });
+
+  it('fails an unanswered push with ConnectionLostError when inFlightPolicy is fail', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url, { inFlightPolicy: 'fail' }));
+    const room = client.channel('room:inflight');
+    await room.join();
+    s.stall();
+    const push = room.push('msg', { n: 1 });
+    await until(() => push.ref !== null);
+    await s.dropAll(1006);
+    s.resume();
+    await expect(push).rejects.toMatchObject({ code: 'connection_lost' });
+  });
+
   it('after restart (close code 1012): the socket comes back and rejoins', async () => {
     const s = await server();
     echoRooms(s);
