@@ -1,0 +1,148 @@
+// The three clients every benchmark compares, behind one small adapter shape:
+//
+//   const c = await CLIENTS[name].connect(url)      // socket open; the connect params carry
+//                                                    // bench_client=<name> so the server can
+//                                                    // address one client among several
+//   await c.joinAll(n, handlerFor)                   // channels bench:0..n-1 joined, handlerFor(i)
+//                                                    // bound to event EVENT of channel i
+//   c.close()
+//
+// - ours:    @phx-socket/client, resolved through its package exports to dist/ (no transport option)
+// - phoenix: the official `phoenix` npm client (1.8.16) with `ws` as its transport (Node 20 has no
+//            global WebSocket)
+// - floor:   raw `ws` + JSON.parse + one Map get by topic (and the join_ref / event checks any real
+//            client needs). It joins by sending phx_join frames and waiting for the replies.
+import { EVENT, topicOf } from './frames.mjs';
+
+const JOIN_TIMEOUT_MS = 120_000;
+
+function openTimeout(reject, what) {
+  return setTimeout(() => reject(new Error(`${what}: socket did not open within 30 s`)), 30_000);
+}
+
+/** phoenix.js-API clients (ours and phoenix) share the join loop. */
+function joinPhoenixStyle(socket, n, handlerFor) {
+  return new Promise((resolve, reject) => {
+    if (n === 0) return resolve([]);
+    const channels = new Array(n);
+    let ok = 0;
+    for (let i = 0; i < n; i++) {
+      const channel = socket.channel(topicOf(i), {});
+      channel.on(EVENT, handlerFor(i));
+      channels[i] = channel;
+      channel
+        .join(JOIN_TIMEOUT_MS)
+        .receive('ok', () => {
+          if (++ok === n) resolve(channels);
+        })
+        .receive('error', (reason) => reject(new Error(`join ${topicOf(i)} failed: ${JSON.stringify(reason)}`)))
+        .receive('timeout', () => reject(new Error(`join ${topicOf(i)} timed out`)));
+    }
+  });
+}
+
+function openPhoenixStyle(socket, what) {
+  return new Promise((resolve, reject) => {
+    const timer = openTimeout(reject, what);
+    socket.onOpen(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.onError((err) => {
+      if (!socket.isConnected()) {
+        clearTimeout(timer);
+        reject(new Error(`${what}: socket error before open: ${err?.message ?? err?.type ?? err}`));
+      }
+    });
+    socket.connect();
+  });
+}
+
+export const CLIENTS = {
+  floor: {
+    label: 'floor (ws + JSON.parse + Map)',
+    async connect(url) {
+      const { WebSocket } = await import('ws');
+      const ws = new WebSocket(`${url}/websocket?vsn=2.0.0&bench_client=floor`, { perMessageDeflate: false });
+      const channels = new Map(); // topic -> { joinRef, event, handler, onReply }
+      let ref = 0;
+      ws.on('message', (data) => {
+        const msg = JSON.parse(data.toString());
+        const channel = channels.get(msg[2]);
+        if (channel === undefined) return;
+        const joinRef = msg[0];
+        if (joinRef !== null && joinRef !== channel.joinRef) return;
+        const event = msg[3];
+        if (event === channel.event) channel.handler(msg[4]);
+        else if (event === 'phx_reply' && channel.onReply !== null) channel.onReply(msg);
+      });
+      await new Promise((resolve, reject) => {
+        const timer = openTimeout(reject, 'floor');
+        ws.once('open', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        ws.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+      });
+      // Phoenix closes connections that send nothing for 60 s; a real client beats.
+      const heartbeat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000);
+      heartbeat.unref();
+      return {
+        joinAll(n, handlerFor) {
+          return new Promise((resolve, reject) => {
+            if (n === 0) return resolve();
+            let ok = 0;
+            for (let i = 0; i < n; i++) {
+              const topic = topicOf(i);
+              const joinRef = String(++ref);
+              const channel = { joinRef, event: EVENT, handler: handlerFor(i), onReply: null };
+              channel.onReply = (msg) => {
+                if (msg[1] !== joinRef) return;
+                channel.onReply = null;
+                if (msg[4]?.status !== 'ok') return reject(new Error(`join ${topic} failed: ${JSON.stringify(msg[4])}`));
+                if (++ok === n) resolve();
+              };
+              channels.set(topic, channel);
+              ws.send(JSON.stringify([joinRef, joinRef, topic, 'phx_join', {}]));
+            }
+          });
+        },
+        close() {
+          clearInterval(heartbeat);
+          ws.terminate();
+        },
+      };
+    },
+  },
+
+  ours: {
+    label: 'ours (@phx-socket/client)',
+    async connect(url) {
+      const { Socket } = await import('@phx-socket/client');
+      const socket = new Socket(url, { timeout: JOIN_TIMEOUT_MS, params: { bench_client: 'ours' } });
+      await openPhoenixStyle(socket, 'ours');
+      return {
+        joinAll: (n, handlerFor) => joinPhoenixStyle(socket, n, handlerFor),
+        close: () => socket.disconnect(),
+      };
+    },
+  },
+
+  phoenix: {
+    label: 'phoenix.js 1.8.16',
+    async connect(url) {
+      const [{ Socket }, { WebSocket }] = await Promise.all([import('phoenix'), import('ws')]);
+      const socket = new Socket(url, { transport: WebSocket, timeout: JOIN_TIMEOUT_MS, params: { bench_client: 'phoenix' } });
+      await openPhoenixStyle(socket, 'phoenix');
+      return {
+        joinAll: (n, handlerFor) => joinPhoenixStyle(socket, n, handlerFor),
+        close: () => socket.disconnect(),
+      };
+    },
+  },
+};
+
+export const CLIENT_NAMES = ['floor', 'ours', 'phoenix'];

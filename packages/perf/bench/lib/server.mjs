@@ -1,0 +1,26 @@
+// Parent side of the benchmark server: forks lib/server-worker.mjs and talks to it over IPC.
+import { fileURLToPath } from 'node:url';
+import { spawnChild } from './children.mjs';
+
+const WORKER = fileURLToPath(new URL('./server-worker.mjs', import.meta.url));
+
+export async function startBenchServer() {
+  const child = spawnChild(WORKER, { name: 'bench server' });
+  const fatal = child.wait('fatal', 24 * 3600_000).catch(() => {});
+  const ready = await Promise.race([
+    child.wait('ready', 30_000),
+    fatal.then((m) => {
+      throw new Error(`bench server failed to start: ${m?.error ?? 'exited'}`);
+    }),
+  ]);
+  return {
+    url: ready.url,
+    impl: ready.impl,
+    corked: ready.corked,
+    pid: child.pid,
+    /** Sends `count` broadcast frames round-robin over topics bench:0..n-1 to `client` (default: every connection). */
+    send: (n, count, client) => child.request({ type: 'send', n, count, client }, 300_000),
+    prepare: (n) => child.request({ type: 'prepare', n }, 60_000),
+    stop: () => child.stop(),
+  };
+}
