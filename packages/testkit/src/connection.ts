@@ -9,10 +9,10 @@ import { wireByteLength } from './frame';
 import type { Hub } from './hub';
 import { OutboundQueue } from './outbound-queue';
 import { SerialQueue } from './serial-queue';
-import type { Assigns, ConnectParams, ConnectionHandle, JoinParams, LeaveReason } from './types';
+import type { Assigns, ConnectParams, ConnectionHandle, JoinParams, LeaveReason, TransportKind } from './types';
 
 /**
- * The transport under a connection (WebSocket today, LongPoll later). The connection core never
+ * The transport under a connection (a WebSocket, or a LongPoll session). The connection core never
  * touches sockets: it hands encoded frames to the sink and asks it to close.
  */
 export interface ConnectionSink {
@@ -32,6 +32,7 @@ export interface ConnectionInit {
   readonly authToken: string | undefined;
   readonly codec: Codec;
   readonly assigns: Assigns;
+  readonly transport: TransportKind;
 }
 
 /**
@@ -45,6 +46,7 @@ export class Connection implements ConnectionHandle, ChannelHost {
   readonly subprotocols: readonly string[];
   readonly authToken: string | undefined;
   readonly assigns: Assigns;
+  readonly transport: TransportKind;
   private readonly codec: Codec;
   private readonly channels = new Map<string, ChannelProcess>();
   private readonly inbox: SerialQueue;
@@ -63,6 +65,7 @@ export class Connection implements ConnectionHandle, ChannelHost {
     this.authToken = init.authToken;
     this.assigns = init.assigns;
     this.codec = init.codec;
+    this.transport = init.transport;
     this.inbox = new SerialQueue(() => undefined);
     this.outbound = new OutboundQueue((data) => this.writeNow(data), () => hub.replyDelayMs);
   }

@@ -28,8 +28,11 @@ export const REASONS = Object.freeze({
   joinCrashed: 'join crashed',
 } as const);
 
-/** Serializer versions (query parameter `vsn`). A missing `vsn` means 1.0.0, as in Phoenix. */
-export const VSN = Object.freeze({ v1: '1.0.0', v2: '2.0.0', fallback: '1.0.0' } as const);
+/**
+ * Serializer versions (query parameter `vsn`). A missing `vsn` means 1.0.0, as in Phoenix. `msgpack` is
+ * phx-socket's convention for its MessagePack serializer (Phoenix itself has none).
+ */
+export const VSN = Object.freeze({ v1: '1.0.0', v2: '2.0.0', msgpack: '2.0.0-msgpack', fallback: '1.0.0' } as const);
 
 /** V2 binary frame kinds (first byte). */
 export const BINARY_KIND = Object.freeze({ push: 0, reply: 1, broadcast: 2 } as const);
@@ -42,6 +45,23 @@ export const SUBPROTOCOL = Object.freeze({
 
 /** Transport path segments below the socket path (`/socket` + `/websocket`). */
 export const TRANSPORT_PATH = Object.freeze({ websocket: '/websocket', longpoll: '/longpoll' } as const);
+
+/** Request header that carries `authToken` over LongPoll (Node lower-cases header names). */
+export const AUTH_TOKEN_HEADER = 'x-phoenix-authtoken' as const;
+
+/** LongPoll protocol statuses, sent as the `status` field of an HTTP 200 JSON answer (as Phoenix does). */
+export const LONGPOLL_STATUS = Object.freeze({
+  ok: 200,
+  noContent: 204,
+  forbidden: 403,
+  /** New session (with `token`), or the session is gone. */
+  gone: 410,
+  payloadTooLarge: 413,
+  serverError: 500,
+} as const);
+
+/** Content type of a batched LongPoll POST: one frame per line. */
+export const NDJSON_CONTENT_TYPE = 'application/x-ndjson' as const;
 
 /** WebSocket close codes the testkit uses. */
 export const CLOSE_CODE = Object.freeze({

@@ -29,6 +29,7 @@ export type {
   ReplyResult,
   ReplyStatus,
   StopResult,
+  TransportKind,
 } from './types';
 export type {
   DisconnectEvent,

@@ -36,6 +36,11 @@ export interface ServerOptions {
    * (close code 1000). `0` disables it. @default 60000
    */
   heartbeatTimeoutMs?: number;
+  /**
+   * LongPoll window, ms (Phoenix `window_ms`): a poll is held this long before it is answered 204, and a
+   * session nobody polled for this long ends (its channels leave; its next poll gets 410). @default 10000
+   */
+  longPollWindowMs?: number;
 }
 
 /** Options after defaults are applied. */
@@ -49,6 +54,7 @@ export interface ResolvedServerOptions {
   readonly maxPayloadBytes: number;
   readonly tls: TlsOptions | undefined;
   readonly heartbeatTimeoutMs: number;
+  readonly longPollWindowMs: number;
 }
 
 /** Defaults of every option. */
@@ -62,11 +68,19 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxPayloadBytes: 100 * 1024 * 1024,
   tls: undefined as TlsOptions | undefined,
   heartbeatTimeoutMs: 60_000,
+  longPollWindowMs: 10_000,
 });
 
 function nonNegativeInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new RangeError(`startServer({ ${name} }): expected an integer from 0 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function positiveWindow(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 2_147_483_647) {
+    throw new RangeError(`startServer({ longPollWindowMs }): expected an integer number of ms from 1 to 2147483647, got ${String(value)}`);
   }
   return value;
 }
@@ -91,5 +105,6 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     maxPayloadBytes: nonNegativeInteger('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_SERVER_OPTIONS.maxPayloadBytes),
     tls: options.tls ?? DEFAULT_SERVER_OPTIONS.tls,
     heartbeatTimeoutMs: nonNegativeInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? DEFAULT_SERVER_OPTIONS.heartbeatTimeoutMs),
+    longPollWindowMs: positiveWindow(options.longPollWindowMs ?? DEFAULT_SERVER_OPTIONS.longPollWindowMs),
   };
 }

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ChannelProcess } from './channel-process';
-import { CLOSE_CODE } from './constants';
+import { CLOSE_CODE, TRANSPORT_PATH } from './constants';
 import type { Connection } from './connection';
 import { NotListeningError } from './errors';
 import type { ServerEventName, ServerEvents } from './events';
@@ -16,6 +16,7 @@ import type { PresenceState } from './presence';
 import type { ServerStats } from './stats';
 import type { ChannelSocket, ChannelSpec, ConnectionHandle } from './types';
 import { UpgradeGate } from './upgrade-gate';
+import { LongPollTransport } from './longpoll-transport';
 import { WebSocketTransport } from './ws-transport';
 
 /** How long `close()`/`restart()` wait for clients to answer the close frame before destroying sockets. */
@@ -34,13 +35,14 @@ function urlHost(host: string): string {
 }
 
 /**
- * A Phoenix Channels server for tests: real WebSockets, the V1/V2/binary wire protocol, channels,
- * presence, and fault injection. Create it with {@link startServer}; always `await server.close()`.
+ * A Phoenix Channels server for tests: real WebSockets and LongPoll, the V1/V2/binary (and msgpack) wire
+ * protocol, channels, presence, and fault injection. Create it with {@link startServer}; always `await server.close()`.
  */
 export class TestServer {
   private readonly options: ResolvedServerOptions;
   private readonly hub: Hub;
   private readonly transport: WebSocketTransport;
+  private readonly longPoll: LongPollTransport;
   private readonly gate: UpgradeGate;
   private readonly http: Server;
   private readonly tcpSockets = new Set<Socket>();
@@ -52,6 +54,7 @@ export class TestServer {
     this.options = resolveServerOptions(options);
     this.hub = new Hub(this.options.maxChannels);
     this.transport = new WebSocketTransport(this.hub, this.options);
+    this.longPoll = new LongPollTransport(this.hub, this.options);
     this.gate = new UpgradeGate((request, socket, head) => this.transport.handleUpgrade(request, socket, head));
     const onRequest = (request: IncomingMessage, response: ServerResponse): void => this.onRequest(request, response);
     this.http = this.options.tls
@@ -164,25 +167,34 @@ export class TestServer {
   /**
    * Closes every connection with `code` (default 1000, what Phoenix sends when it disconnects a
    * socket; clients reconnect anyway). `1006` destroys the TCP sockets without a close frame.
+   * LongPoll sessions end too: a held poll is answered 410 at once, as is the next poll with that token.
    * Resolves when all are closed.
    */
   dropAll(code: number = CLOSE_CODE.normal, reason = 'dropped'): Promise<void> {
-    return this.transport.closeAll(code, reason);
+    return Promise.all([this.transport.closeAll(code, reason), this.longPoll.closeAll(code, reason)]).then(() => undefined);
   }
 
-  /** Stops reading and answering on every socket (TCP stays open) and holds new upgrades, until `resume()`. */
+  /**
+   * Stops reading and answering on every socket (TCP stays open) and holds new upgrades, until `resume()`.
+   * LongPoll requests are held unanswered too.
+   */
   stall(): void {
     this.transport.stall();
+    this.longPoll.stall();
     this.gate.close('stall');
   }
 
-  /** Undoes `stall()`: queued frames are read and answered, held upgrades proceed. */
+  /** Undoes `stall()`: queued frames are read and answered, held upgrades and LongPoll requests proceed. */
   resume(): void {
     this.transport.resume();
+    this.longPoll.resume();
     this.gate.open('stall');
   }
 
-  /** Accepts TCP connections but leaves HTTP upgrade requests unanswered (connect-timeout tests). */
+  /**
+   * Accepts TCP connections but leaves HTTP upgrade requests unanswered (connect-timeout and LongPoll
+   * fallback tests). The LongPoll endpoint keeps answering.
+   */
   holdUpgrades(): void {
     this.gate.close('hold');
   }
@@ -264,12 +276,18 @@ export class TestServer {
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([this.transport.closeAll(code, reason), grace]);
+    await this.longPoll.closeAll(code, reason);
     for (const socket of this.tcpSockets) socket.destroy();
     this.http.closeAllConnections();
     await stopped;
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const path = (request.url ?? '').split('?')[0];
+    if (path === this.options.path + TRANSPORT_PATH.longpoll) {
+      this.longPoll.handle(request, response);
+      return;
+    }
     const expectsUpgrade = (request.url ?? '').startsWith(this.options.path + '/websocket');
     response.writeHead(expectsUpgrade ? 400 : 404, { 'content-type': 'text/plain', connection: 'close' });
     response.end(expectsUpgrade ? 'expected a WebSocket upgrade' : 'not found');

@@ -27,6 +27,9 @@ export type ConnectResult = boolean | Assigns;
 /** Decides whether a WebSocket upgrade is accepted, like `UserSocket.connect/3`. */
 export type ConnectHandler = (params: ConnectParams, info: ConnectInfo) => ConnectResult | Promise<ConnectResult>;
 
+/** Which endpoint a connection came through: `<path>/websocket` or `<path>/longpoll`. */
+export type TransportKind = 'websocket' | 'longpoll';
+
 /** A live client connection, as tests see it. */
 export interface ConnectionHandle {
   /** Unique per server: `'c1'`, `'c2'`, ... */
@@ -36,6 +39,8 @@ export interface ConnectionHandle {
   readonly subprotocols: readonly string[];
   readonly authToken: string | undefined;
   readonly vsn: SerializerVersion;
+  /** The transport the client connected with. */
+  readonly transport: TransportKind;
   /** Negotiated WebSocket extensions (`'permessage-deflate'` or `''`). */
   readonly extensions: string;
   /** Assigns returned by `connect` (each channel gets its own copy). */

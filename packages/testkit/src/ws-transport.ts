@@ -166,7 +166,7 @@ export class WebSocketTransport {
     if (socket.destroyed) return;
     const assigns: Assigns = result === true ? {} : { ...result };
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols, authToken, codec, assigns });
+      const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols, authToken, codec, assigns, transport: 'websocket' });
       this.bind(ws, connection);
     });
   }

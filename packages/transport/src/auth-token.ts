@@ -4,9 +4,23 @@
  * browsers, Node, Deno and workers.
  */
 import { AUTH_TOKEN_PREFIX, PHOENIX_SUBPROTOCOL } from './constants';
-import { utf8Encoder } from './text-codec';
+import { utf8Decoder, utf8Encoder } from './text-codec';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Reverse lookup of ALPHABET; `-` and `_` map too, so a true base64url token decodes as well. Built on first
+ * use, so bundles that never decode (the WebSocket path) keep no table and no top-level side effect.
+ */
+let decodeTable: Int16Array | undefined;
+function decodeTableOf(): Int16Array {
+  if (decodeTable) return decodeTable;
+  const table = new Int16Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  table[45] = 62; // '-'
+  table[95] = 63; // '_'
+  return (decodeTable = table);
+}
 
 /** Standard-alphabet base64 of `bytes` without `=` padding. */
 function base64Unpadded(bytes: Uint8Array): string {
@@ -51,4 +65,61 @@ export function encodeAuthTokenProtocol(token: string): string {
 export function authTokenProtocols(token?: string): string[] | undefined {
   if (token === undefined || token === '') return undefined;
   return [PHOENIX_SUBPROTOCOL, encodeAuthTokenProtocol(token)];
+}
+
+/** Bytes of an (unpadded or padded) base64 string, or `null` when it is not base64. */
+function base64Bytes(text: string): Uint8Array | null {
+  const body = text.replace(/=+$/, '');
+  if (body.length % 4 === 1) return null;
+  const table = decodeTableOf();
+  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    const value = code < 128 ? table[code]! : -1;
+    if (value < 0) return null;
+    acc = (acc << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/**
+ * The token inside an auth-token subprotocol (the inverse of `encodeAuthTokenProtocol`), or `undefined`
+ * when `protocol` is not one or does not decode as base64 UTF-8. LongPoll uses it: the socket hands every
+ * transport the same subprotocols (as phoenix.js does), and LongPoll sends the token as a header instead.
+ *
+ * @example
+ * decodeAuthTokenProtocol('base64url.bearer.phx.c2VjcmV0'); // 'secret'
+ */
+export function decodeAuthTokenProtocol(protocol: string): string | undefined {
+  if (!protocol.startsWith(AUTH_TOKEN_PREFIX)) return undefined;
+  const bytes = base64Bytes(protocol.slice(AUTH_TOKEN_PREFIX.length));
+  if (bytes === null) return undefined;
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The auth token carried by a transport's `protocols` argument, if any.
+ *
+ * @example
+ * authTokenFromProtocols(authTokenProtocols('secret')); // 'secret'
+ */
+export function authTokenFromProtocols(protocols: string | readonly string[] | undefined): string | undefined {
+  const list = typeof protocols === 'string' ? [protocols] : protocols ?? [];
+  for (const protocol of list) {
+    const token = decodeAuthTokenProtocol(protocol);
+    if (token !== undefined) return token;
+  }
+  return undefined;
 }

@@ -45,6 +45,29 @@ export const PHOENIX_SUBPROTOCOL = 'phoenix' as const;
 /** Header that carries `authToken` over LongPoll. */
 export const AUTH_TOKEN_HEADER = 'X-Phoenix-AuthToken' as const;
 
+/**
+ * LongPoll protocol statuses: the `status` field of every JSON answer (Phoenix answers HTTP 200 and puts
+ * the real status in the body, a relic of XDomainRequest).
+ */
+export const LONGPOLL_STATUS = Object.freeze({
+  /** Messages are in `messages`. */
+  ok: 200,
+  /** The poll window passed without messages: poll again. */
+  noContent: 204,
+  /** `connect` refused the connection. */
+  forbidden: 403,
+  /** No such session: a fresh `token` is in the answer (first poll), or the session ended. */
+  gone: 410,
+  /** The server failed. */
+  serverError: 500,
+} as const);
+/** Content type of a batched LongPoll POST: one encoded frame per line. */
+export const NDJSON_CONTENT_TYPE = 'application/x-ndjson' as const;
+/** Phoenix's limit of frames per LongPoll POST (phoenix.js batches at most this many). */
+export const MAX_LONGPOLL_BATCH = 100;
+/** Close code of a LongPoll session the server forgot (410 after open), as phoenix.js reports it. */
+export const LONGPOLL_CLOSE_SESSION_GONE = 3410;
+
 /** Close code of a normal, app-requested close. */
 export const WS_CLOSE_NORMAL = 1000;
 /** Close code for a connection that ended without a close frame (what browsers report on failures). */

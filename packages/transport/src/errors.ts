@@ -67,3 +67,51 @@ export class WebSocketUnavailableError extends PhxError<'websocket_unavailable'>
     );
   }
 }
+
+/** What went wrong with a LongPoll request; `LongPollError.reason`. */
+export type LongPollFailure =
+  /** A poll or POST took longer than the poll timeout (`longpollerTimeout`); the request was aborted. */
+  | 'timeout'
+  /** The server refused the connection (status 403: `connect` returned `:error`, or a bad auth token). */
+  | 'forbidden'
+  /** The server forgot the session (status 410 after the transport opened): channels rejoin on a new one. */
+  | 'session_gone'
+  /** The server answered 500, or another status the protocol does not define. */
+  | 'server_error'
+  /** The request never got an answer (DNS, refused connection, CORS, offline), or the body was not the protocol's JSON. */
+  | 'network_error'
+  /** There is no `fetch` here (pass one with `createLongPollTransport({ fetch })`). */
+  | 'fetch_unavailable';
+
+/**
+ * A LongPoll request failed. Reported through `onerror` (as `{ type: 'error', error, message }`), followed
+ * by `onclose`; the socket then reconnects with backoff, exactly as after a failed WebSocket. `status` is
+ * the protocol status (the `status` field of the JSON answer, else the HTTP status; `0` when there was no
+ * answer).
+ */
+export class LongPollError extends PhxError<'longpoll_error'> {
+  readonly reason: LongPollFailure;
+  readonly status: number;
+  constructor(reason: LongPollFailure, status: number, message: string, options?: { cause?: unknown }) {
+    super('longpoll_error', message, options);
+    this.reason = reason;
+    this.status = status;
+  }
+}
+
+/**
+ * A binary frame (an `ArrayBuffer` payload, or a binary serializer such as msgpack) was sent over LongPoll,
+ * which carries text only. Thrown by `LongPoll.send`; the socket fails that push with this error and stays
+ * connected. Send binary data over the WebSocket, or base64 it into a JSON payload yourself.
+ */
+export class LongPollBinaryError extends PhxError<'binary_unsupported'> {
+  /** Size of the refused frame, bytes. */
+  readonly bytes: number;
+  constructor(bytes: number) {
+    super(
+      'binary_unsupported',
+      `cannot send a ${bytes}-byte binary frame over LongPoll (text only); use the WebSocket transport for binary payloads and binary serializers, or send the data base64-encoded in a JSON payload`,
+    );
+    this.bytes = bytes;
+  }
+}

@@ -18,7 +18,7 @@ export {
   type CallbackMessage,
   type CallbackSerializerOptions,
 } from './serializer-callbacks';
-export { authTokenProtocols, encodeAuthTokenProtocol } from './auth-token';
+export { authTokenFromProtocols, authTokenProtocols, decodeAuthTokenProtocol, encodeAuthTokenProtocol } from './auth-token';
 export {
   DEFAULT_WEBSOCKET_TRANSPORT_OPTIONS,
   resolveWebSocketTransportOptions,
@@ -36,3 +36,13 @@ export {
   type WebSocketTransportConstructor,
 } from './websocket-transport';
 export { createWebSocketTransport } from './websocket.node';
+export { createLongPollTransport, LongPoll, type LongPollErrorEvent } from './longpoll';
+export {
+  DEFAULT_LONGPOLL_OPTIONS,
+  resolveLongPollOptions,
+  type FetchLike,
+  type FetchResponseLike,
+  type LongPollOptions,
+  type ResolvedLongPollOptions,
+} from './longpoll-options';
+export { longPollURL, parsePollAnswer, type PollAnswer } from './longpoll-request';

@@ -3,7 +3,7 @@
  * the connect timeout. Each platform file subclasses it and only says how to talk to its socket.
  */
 import { CONNECT_TIMEOUT_REASON, READY_STATE, WS_CLOSE_ABNORMAL, type ReadyState } from './constants';
-import { ConnectTimeoutError, PhxError, type WebSocketError } from './errors';
+import { ConnectTimeoutError, PhxError, type LongPollError, type WebSocketError } from './errors';
 import type { RawFrame } from './serializer';
 import type { TransportCloseEvent, TransportConstructor, TransportLike, TransportMessageEvent } from './transport';
 
@@ -16,13 +16,13 @@ export interface NodeSocketLike {
 }
 
 /**
- * What the WebSocket transports pass to `onerror`: the error as a typed `PhxError`. (`onerror` is typed
+ * What the WebSocket and LongPoll transports pass to `onerror`: the error as a typed `PhxError`. (`onerror` is typed
  * `unknown` because any `TransportLike`, a native `WebSocket` included, may be plugged in; narrow with
  * `isTransportErrorEvent`.)
  */
 export interface TransportErrorEvent {
   readonly type: 'error';
-  readonly error: WebSocketError | ConnectTimeoutError;
+  readonly error: WebSocketError | ConnectTimeoutError | LongPollError;
   readonly message: string;
 }
 

@@ -55,6 +55,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
   let noticeGiven = ignored.length === 0;
 
   return class BrowserWebSocketTransport extends WebSocketTransportBase {
+    /** Name in socket state and telemetry, as phoenix.js reports it (class names do not survive minification). */
+    static readonly transportName = 'WebSocket';
     readonly url: string;
     private readonly ws: BrowserWebSocket;
 

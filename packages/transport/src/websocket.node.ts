@@ -80,6 +80,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
   const clientOptions = wsClientOptions(resolved);
 
   return class NodeWebSocketTransport extends WebSocketTransportBase {
+    /** Name in socket state and telemetry, as phoenix.js reports it (class names do not survive minification). */
+    static readonly transportName = 'WebSocket';
     readonly url: string;
     private readonly ws: WebSocket;
     private tcp: Socket | null = null;
