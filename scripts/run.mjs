@@ -35,6 +35,31 @@ function setup() {
   pnpm('run', 'build');
 }
 
+/**
+ * The browser suite (examples/browser-chat) drives Debian's Chromium through playwright-core, which never
+ * downloads a browser. Install it when missing (CI runs as root; elsewhere through sudo). A failed install
+ * does not stop the run: the browser suite then fails with the reason, and every other suite still runs.
+ */
+function ensureChromium() {
+  const bin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(bin)) return;
+  console.log(`Chromium not found at ${bin}: installing Debian's chromium package`);
+  const asRoot = process.getuid?.() === 0;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (...args) => {
+    try {
+      const status = asRoot ? run('apt-get', args, { env }) : run('sudo', ['-E', 'apt-get', ...args], { env });
+      return status === 0;
+    } catch (error) {
+      console.error(`✗ apt-get ${args.join(' ')}: ${error.message}`);
+      return false;
+    }
+  };
+  if (!(apt('update') && apt('install', '-y', 'chromium') && existsSync(bin))) {
+    console.error(`✗ could not install Chromium at ${bin}: the browser tests will fail`);
+  }
+}
+
 /** Runs vitest with a JSON report and prints the plain `N passed, N failed` closing line. */
 function vitest() {
   const outDir = join(root, 'test-results');
@@ -56,6 +81,7 @@ if (mode === 'demo') {
 } else if (mode === 'test') {
   setup();
   pnpm('run', 'typecheck');
+  ensureChromium();
   process.exit(vitest());
 } else {
   console.error('usage: node scripts/run.mjs demo|test');

@@ -41,6 +41,8 @@ export interface PerformanceMetrics {
     pushTimeouts: number;
     heartbeatTimeouts: number;
     errors: number;
+    /** Channels errored (server crash, or the connection dropped); they rejoin by themselves. */
+    channelErrors: number;
     decodeErrors: number;
     handlerErrors: number;
     drops: number;
@@ -179,7 +181,8 @@ export class PerformanceMonitor {
       case 'channel:left':
       case 'channel:error':
         this.joined.delete(String(event.metadata?.topic));
-        if (name === 'channel:error') c.errors++;
+        // A dropped connection errors every channel by design; that is counted, but not as an app error.
+        if (name === 'channel:error') c.channelErrors++;
         break;
       case 'socket:error':
         c.errors++;
@@ -269,7 +272,7 @@ export class PerformanceMonitor {
   private resetCounters(): void {
     this.counters = {
       messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connects: 0, reconnects: 0, disconnects: 0,
-      joins: 0, joinFailures: 0, pushTimeouts: 0, heartbeatTimeouts: 0, errors: 0, decodeErrors: 0,
+      joins: 0, joinFailures: 0, pushTimeouts: 0, heartbeatTimeouts: 0, errors: 0, channelErrors: 0, decodeErrors: 0,
       handlerErrors: 0, drops: 0, overflows: 0,
     };
   }
@@ -299,7 +302,7 @@ function formatReport(m: PerformanceMetrics): string {
     `  messages   in ${c.messagesIn.toLocaleString('en-US')} (${fmt(m.rates.messagesInPerSec)}/s, ${fmtBytes(c.bytesIn)})   out ${c.messagesOut.toLocaleString('en-US')} (${fmt(m.rates.messagesOutPerSec)}/s, ${fmtBytes(c.bytesOut)})`,
     `  channels   joined now ${m.gauges.channelsJoined}   joins ${c.joins}   join failures ${c.joinFailures}`,
     `  socket     connects ${c.connects}   reconnects ${c.reconnects}   disconnects ${c.disconnects}   heartbeat timeouts ${c.heartbeatTimeouts}`,
-    `  problems   errors ${c.errors} (decode ${c.decodeErrors}, handler ${c.handlerErrors})   push timeouts ${c.pushTimeouts}   drops ${c.drops} (overflow ${c.overflows})`,
+    `  problems   errors ${c.errors} (decode ${c.decodeErrors}, handler ${c.handlerErrors})   channel errors ${c.channelErrors}   push timeouts ${c.pushTimeouts}   drops ${c.drops} (overflow ${c.overflows})`,
     `  latency (ms)        count      p50      p95      p99      max`,
   ];
   for (const [label, h] of rows) {

@@ -41,6 +41,9 @@ describe('PerformanceMonitor', () => {
     telemetry.emit('channel:left', {}, { topic: 'a' });
     const m = monitor.metrics();
     expect(m.gauges).toEqual({ connected: true, channelsJoined: 1 });
+    telemetry.emit('channel:error', {}, { topic: 'b', reason: { reason: 'transport' } });
+    expect(monitor.metrics().counters).toMatchObject({ channelErrors: 1, errors: 0 });
+    expect(monitor.metrics().gauges.channelsJoined).toBe(0);
     expect(m.histograms.joinLatencyMs).toMatchObject({ count: 2, max: 7 });
     telemetry.emit('socket:disconnected', {}, { code: 1006 });
     expect(monitor.metrics().gauges).toEqual({ connected: false, channelsJoined: 0 });
