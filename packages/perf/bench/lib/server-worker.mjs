@@ -5,6 +5,15 @@
 //                                       the one whose connect params say bench_client=<client>)
 //   -> { type: 'reply', id, sent, ms }
 //   <- { type: 'stats', id }            -> { type: 'reply', id, connections }
+//   (`send` with `binSize`: kind-2 binary broadcast frames of binSize-byte payloads instead of JSON)
+//   <- { type: 'restart', id }          server.restart() (testkit): every connection closed with 1012,
+//                                       listening again on the same port
+//   -> { type: 'reply', id, calledAt, listeningAt }   epoch ms (performance.timeOrigin + now())
+//   <- { type: 'background', id, client, n, rate }   start sending `rate` JSON broadcast frames per
+//                                       second round-robin over bench:0..n-1 to `client`, paced every
+//                                       few ms; rate 0 stops it -> { type: 'reply', id, sent }
+// Channel bench:* answers pushes (testkit only): `bin:<size>` → ok when the payload is binary of that
+// many bytes (else error); `rtt` → ok with { seq } echoed from the payload; anything else → ok.
 // Exits when the parent disconnects.
 //
 // BENCH_SERVER=testkit (default) uses @phx-socket/testkit: startServer + server.channel('bench:*')
@@ -12,6 +21,7 @@
 // tell the testkit's part apart from the client's. Frames are encoded once (not per send through
 // server.broadcast) so that the server is never what limits the measured client.
 import { childLifecycle } from './children.mjs';
+import { binaryBroadcastFrames } from './binary-frames.mjs';
 import { broadcastFrames, topicOf } from './frames.mjs';
 
 const impl = process.env.BENCH_SERVER ?? 'testkit';
@@ -32,6 +42,14 @@ if (impl === 'mini') {
     join() {
       return { ok: {} };
     },
+    handleIn(event, payload) {
+      if (event === 'rtt') return { reply: 'ok', response: { seq: payload?.seq } };
+      if (event.startsWith('bin:')) {
+        const ok = payload instanceof Uint8Array && payload.byteLength === Number(event.slice(4));
+        return { reply: ok ? 'ok' : 'error' };
+      }
+      return { reply: 'ok' };
+    },
   });
 }
 
@@ -44,13 +62,14 @@ async function shutdown() {
 }
 childLifecycle(shutdown);
 
-const frameCache = new Map(); // n -> encoded frames
-function framesFor(n) {
-  let frames = frameCache.get(n);
+const frameCache = new Map(); // `${n}` or `${n}:bin${size}` -> encoded frames
+function framesFor(n, binSize) {
+  const key = binSize ? `${n}:bin${binSize}` : `${n}`;
+  let frames = frameCache.get(key);
   if (!frames) {
     frameCache.clear();
-    frames = broadcastFrames(n);
-    frameCache.set(n, frames);
+    frames = binSize ? binaryBroadcastFrames(n, binSize) : broadcastFrames(n);
+    frameCache.set(key, frames);
   }
   return frames;
 }
@@ -82,10 +101,10 @@ function filterFor(client) {
   return filters.get(client);
 }
 
-async function send(n, count, client) {
+async function send(n, count, client, binSize) {
   const only = filterFor(client);
   const started = performance.now();
-  const frames = framesFor(n);
+  const frames = framesFor(n, binSize);
   for (let k = 0; k < count; ) {
     const end = Math.min(count, k + CHUNK);
     const uncork = cork();
@@ -96,14 +115,56 @@ async function send(n, count, client) {
   return performance.now() - started;
 }
 
+const epochMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * Background traffic: `rate` JSON broadcast frames per second to one client, sent every TICK_MS in
+ * whatever number is due by then (so a late timer catches up instead of lowering the rate).
+ */
+const background = {
+  timer: null,
+  sent: 0,
+  TICK_MS: 2,
+  start(n, rate, client) {
+    const frames = framesFor(n);
+    const only = filterFor(client);
+    const t0 = performance.now();
+    this.sent = 0;
+    this.timer = setInterval(() => {
+      const due = Math.floor(((performance.now() - t0) * rate) / 1_000);
+      if (due <= this.sent) return;
+      const uncork = cork();
+      for (; this.sent < due; this.sent++) server.sendRaw(frames[this.sent % n], only);
+      uncork();
+    }, this.TICK_MS);
+  },
+  /** Stops; returns how many frames were sent since start. */
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const sent = this.sent;
+    this.sent = 0;
+    return sent;
+  },
+};
+
 process.on('message', async (msg) => {
   try {
     if (msg.type === 'send') {
-      const ms = await send(msg.n, msg.count, msg.client);
+      const ms = await send(msg.n, msg.count, msg.client, msg.binSize);
       process.send({ type: 'reply', id: msg.id, sent: msg.count, ms });
     } else if (msg.type === 'prepare') {
-      framesFor(msg.n);
+      framesFor(msg.n, msg.binSize);
       process.send({ type: 'reply', id: msg.id });
+    } else if (msg.type === 'restart') {
+      if (typeof server.restart !== 'function') throw new Error(`server ${impl} has no restart(); run with the testkit server`);
+      const calledAt = epochMs();
+      await server.restart();
+      process.send({ type: 'reply', id: msg.id, calledAt, listeningAt: epochMs() });
+    } else if (msg.type === 'background') {
+      const sent = background.stop();
+      if (msg.rate > 0) background.start(msg.n, msg.rate, msg.client);
+      process.send({ type: 'reply', id: msg.id, sent });
     } else {
       process.send({ type: 'reply', id: msg.id, error: `unknown command ${msg.type}` });
     }
