@@ -89,7 +89,7 @@ for (const spec of PACKAGES) {
   // Chunk names carry content hashes: start from an empty dist so stale chunks never ship.
   if (!process.env.ROLLUP_WATCH) rmSync(join(dir, 'dist'), { recursive: true, force: true });
   const external = externalFor(dir);
-  const ts = () => esbuild({ target: 'es2020', tsconfig: join(root, 'tsconfig.base.json') });
+  const ts = () => esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.base.json') });
 
   configs.push({
     input,
