@@ -25,19 +25,16 @@ interface Group {
 /**
  * Event → handlers: one `Map` lookup per inbound message, then the handler. Groups are copy-on-write,
  * so a handler may call `on`/`off` while dispatch iterates, and dispatch never allocates. The class is
- * the map itself, so a channel pays for one object, not two.
+ * the map itself. A channel keeps its first single-handler binding in its own fields and creates this
+ * map only for a second event or a second handler (refs come from the channel, so they stay unique).
  */
 export class Bindings extends Map<string, Single | Group> {
-  private nextRef = 0;
-
-  /** Adds a handler; returns its ref for `off`. */
-  add(event: string, callback: BindingCallback): number {
-    const ref = ++this.nextRef;
+  /** Adds a handler under `ref` (chosen by the caller, increasing). */
+  add(event: string, callback: BindingCallback, ref: number): void {
     const current = this.get(event);
     if (current === undefined) this.set(event, { ref, callback });
     else if (current.callback !== undefined) this.set(event, { refs: [current.ref, ref], callbacks: [current.callback, callback] });
     else this.set(event, { refs: [...current.refs, ref], callbacks: [...current.callbacks, callback] });
-    return ref;
   }
 
   /** Removes one handler by ref, or every handler of `event` when `ref` is omitted. */

@@ -20,6 +20,12 @@ export type ChannelErrorReason = unknown;
 
 const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
 
+const CHANNEL_STATES: readonly ChannelState[] = ['closed', 'errored', 'joining', 'joined', 'leaving'];
+const JOINED_ONCE = 8;
+const BINDING_REF_UNIT = 16;
+/** The ref of a channel's first binding, the only one kept inline. */
+const FIRST_REF = 1;
+
 /**
  * A topic joined over a socket: join/leave with automatic rejoin, pushes with replies, inbound events.
  * Behaves like phoenix.js's `Channel`; every `Push` is also a promise. `In` types inbound event payloads,
@@ -35,28 +41,88 @@ const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
 export class Channel<In extends object = EventMap, Out extends object = EventMap>
   implements HostedChannel, PushListener, RetryTarget, BindingErrorSink
 {
+  // Bindings. The first event bound with a single handler lives in these fields (no map, no entry
+  // object, one comparison on dispatch); any other binding goes to `moreBindings` (in `extras`), created on demand.
+  // An event is bound in one place or the other, never both. Declared first, so dispatch reads fields
+  // next to the object header (one cache line with 10 000 channels, not two).
+  /** The binding with ref 1 (the channel's first) when it is its event's only handler. */
+  private firstEvent: string | null = null;
+  private firstCallback: BindingCallback | null = null;
   readonly topic: string;
   /** The owning socket, as the channel sees it. */
   readonly host: ChannelHost;
   /** The join push; its hooks fire on every (re)join reply. */
   readonly joinPush: Push;
 
-  private current: ChannelState = 'closed';
-  private joinedOnce = false;
+  /**
+   * Packed small integers: the state (index into CHANNEL_STATES) + 8 × (1 once `join()` was called) +
+   * 16 × the last binding ref. Arithmetic, not bit operations, so nothing wraps at 32 bits.
+   */
+  private bits = 0;
   private currentJoinRef: string | null = null;
-  private joinStartedAt = 0;
-  private readonly bindings = new Bindings();
   // Created on first use: most channels never buffer, never retry, and only await their join reply.
-  private replies: Map<string, ReplyTarget> | null = null;
-  private pushBuffer: SendBuffer<Push> | null = null;
-  private rejoinTimer: RetryTimer | null = null;
-  private timeoutMs: number;
+  // (in `extras`, which is itself created on first use)
+  private extras: ChannelExtras | null = null;
 
   constructor(topic: string, params: ChannelParams | undefined, host: ChannelHost) {
     this.topic = topic;
     this.host = host;
-    this.timeoutMs = host.timeoutMs;
-    this.joinPush = new Push(this, CHANNEL_EVENTS.join, params ?? {}, this.timeoutMs, this);
+    // No params: the push sends a fresh `{}` at each join instead of keeping one per channel.
+    this.joinPush = new Push(this, CHANNEL_EVENTS.join, params, host.timeoutMs, this);
+    // A join's duration runs from the (re)join, not from when the push went out. They differ only when
+    // params come from a function (which may be async): only then is the start kept, in `extras`.
+    if (typeof params === 'function') (this.extras = new ChannelExtras()).timesJoin = true;
+  }
+
+  private get current(): ChannelState {
+    return CHANNEL_STATES[this.bits % JOINED_ONCE] as ChannelState;
+  }
+  private set current(state: ChannelState) {
+    this.bits = this.bits - (this.bits % JOINED_ONCE) + CHANNEL_STATES.indexOf(state);
+  }
+  private get joinedOnce(): boolean {
+    return Math.floor(this.bits / JOINED_ONCE) % 2 === 1;
+  }
+  private set joinedOnce(value: boolean) {
+    if (value !== this.joinedOnce) this.bits += value ? JOINED_ONCE : -JOINED_ONCE;
+  }
+  private nextBindingRef(): number {
+    this.bits += BINDING_REF_UNIT;
+    return Math.floor(this.bits / BINDING_REF_UNIT);
+  }
+
+  private get moreBindings(): Bindings | null {
+    return this.extras?.moreBindings ?? null;
+  }
+  private set moreBindings(value: Bindings | null) {
+    (this.extras ??= new ChannelExtras()).moreBindings = value;
+  }
+
+  /** The default timeout of joins and pushes: the join push's (set by `join(timeoutMs)`), not a copy. */
+  private get timeoutMs(): number {
+    return this.joinPush.timeoutMs;
+  }
+  private set timeoutMs(ms: number) {
+    this.joinPush.timeoutMs = ms;
+  }
+
+  private get replies(): Map<string, ReplyTarget> | null {
+    return this.extras?.replies ?? null;
+  }
+  private set replies(value: Map<string, ReplyTarget> | null) {
+    (this.extras ??= new ChannelExtras()).replies = value;
+  }
+  private get pushBuffer(): SendBuffer<Push> | null {
+    return this.extras?.pushBuffer ?? null;
+  }
+  private set pushBuffer(value: SendBuffer<Push> | null) {
+    (this.extras ??= new ChannelExtras()).pushBuffer = value;
+  }
+  private get rejoinTimer(): RetryTimer | null {
+    return this.extras?.rejoinTimer ?? null;
+  }
+  private set rejoinTimer(value: RetryTimer | null) {
+    (this.extras ??= new ChannelExtras()).rejoinTimer = value;
   }
 
   /** closed, errored, joining, joined or leaving. */
@@ -130,28 +196,61 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     const push = new Push(this, event, payload ?? {}, timeoutMs);
     if (this.canPush()) push.send();
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
-    else this.buffer().push(push);
+    else {
+      this.buffer().push(push);
+      // A hibernated socket closed its transport; a waiting push is what brings it back.
+      this.host.needConnection?.();
+    }
     return push;
   }
 
   /** Binds a handler to an inbound event; returns a ref for `off`. */
   on<K extends string>(event: K, callback: BindingCallback<PayloadOf<In, K>>): number {
-    return this.bindings.add(event, callback as BindingCallback);
+    return this.bind(event, callback as BindingCallback);
   }
 
   /** Removes one handler (by ref) or every handler of `event`. */
   off(event: string, ref?: number): void {
-    this.bindings.remove(event, ref);
+    if (event === this.firstEvent) {
+      if (ref === undefined || ref === FIRST_REF) {
+        this.firstEvent = null;
+        this.firstCallback = null;
+      }
+      return;
+    }
+    this.moreBindings?.remove(event, ref);
   }
 
   /** Called when the channel closes (left, or closed by the server). */
   onClose(callback: (payload: unknown, ref: string | null, joinRef: string | null) => void): number {
-    return this.bindings.add(CHANNEL_EVENTS.close, callback);
+    return this.bind(CHANNEL_EVENTS.close, callback);
   }
 
   /** Called when the channel errors (server crash, socket down); the channel then rejoins by itself. */
   onError(callback: (reason: ChannelErrorReason) => void): number {
-    return this.bindings.add(CHANNEL_EVENTS.error, (reason) => callback(reason));
+    return this.bind(CHANNEL_EVENTS.error, (reason) => callback(reason));
+  }
+
+  private bind(event: string, callback: BindingCallback): number {
+    const ref = this.nextBindingRef();
+    if (event === this.firstEvent) {
+      // A second handler for the first event: both move to the map, in binding order.
+      const more = (this.moreBindings ??= new Bindings());
+      more.add(event, this.firstCallback as BindingCallback, FIRST_REF);
+      more.add(event, callback, ref);
+      this.firstEvent = null;
+      this.firstCallback = null;
+    } else if (ref === FIRST_REF) {
+      this.firstEvent = event;
+      this.firstCallback = callback;
+    } else {
+      (this.moreBindings ??= new Bindings()).add(event, callback, ref);
+    }
+    return ref;
+  }
+
+  private hasBinding(event: string): boolean {
+    return event === this.firstEvent || this.moreBindings?.has(event) === true;
   }
 
   /**
@@ -183,7 +282,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
         if (ref === this.joinPush.ref) this.joinPush.reply(asReply(payload));
         else this.replies?.get(ref)?.reply(asReply(payload));
       }
-      if (!this.bindings.has(event)) return;
+      if (!this.hasBinding(event)) return;
     } else if (event === CHANNEL_EVENTS.close) {
       this.close(payload, ref, joinRef);
       return;
@@ -249,11 +348,14 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   }
 
   /** @internal The join push got its reply or timed out. */
-  pushSettled(push: Push, status: PushStatus, response: unknown): void {
+  pushSettled(push: Push, status: PushStatus, response: unknown, sentAt?: number): void {
     if (push !== this.joinPush) return;
-    if (status === 'ok') this.onJoinOk();
-    else if (status === 'error') this.onJoinFailed(response);
-    else this.onJoinTimeout();
+    const now = this.host.scheduler.now();
+    const extras = this.extras;
+    const durationMs = now - ((extras !== null && extras.timesJoin ? extras.joinStartedAt : sentAt) ?? now);
+    if (status === 'ok') this.onJoinOk(durationMs);
+    else if (status === 'error') this.onJoinFailed(response, durationMs);
+    else this.onJoinTimeout(durationMs);
   }
 
   /** @internal Rejoin timer fired. */
@@ -270,7 +372,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     if (this.current === 'leaving') return;
     this.host.leaveOpenTopic(this);
     this.transition('joining');
-    this.joinStartedAt = this.host.scheduler.now();
+    const extras = this.extras;
+    if (extras !== null && extras.timesJoin) extras.joinStartedAt = this.host.scheduler.now();
     this.joinPush.resend(timeoutMs);
   }
 
@@ -279,25 +382,26 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     const previous = this.currentJoinRef;
     this.currentJoinRef = ref;
     this.host.bindJoinRef(this, ref, previous);
+    if (this.host.wants?.('channel:joining') === false) return;
     this.host.emit('channel:joining', {
       measurements: { attempt: (this.rejoinTimer?.attempts ?? 0) + 1 },
       metadata: { topic: this.topic, join_ref: ref },
     });
   }
 
-  private onJoinOk(): void {
+  private onJoinOk(durationMs: number): void {
     this.rejoinTimer?.reset();
     this.transition('joined');
     this.host.emit('channel:joined', {
-      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      measurements: { duration_ms: durationMs },
       metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '' },
     });
     this.pushBuffer?.drain((push) => this.flush(push));
   }
 
-  private onJoinFailed(response: unknown): void {
+  private onJoinFailed(response: unknown, durationMs: number): void {
     this.host.emit('channel:join_failed', {
-      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      measurements: { duration_ms: durationMs },
       metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: response },
     });
     if (this.current === 'leaving' || this.current === 'closed') return;
@@ -305,10 +409,10 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     if (this.host.isConnected()) this.scheduleRejoin();
   }
 
-  private onJoinTimeout(): void {
+  private onJoinTimeout(durationMs: number): void {
     this.host.log('channel', `timeout ${this.topic} (${this.currentJoinRef})`, this.joinPush.timeoutMs);
     this.host.emit('channel:join_failed', {
-      measurements: { duration_ms: this.host.scheduler.now() - this.joinStartedAt },
+      measurements: { duration_ms: durationMs },
       metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: 'timeout' },
     });
     if (this.current === 'leaving' || this.current === 'closed') return;
@@ -382,17 +486,36 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
         return;
       }
     }
-    this.bindings.dispatch(event, handled, ref, joinRef, this);
+    if (event === this.firstEvent) {
+      try {
+        (this.firstCallback as BindingCallback)(handled, ref, joinRef);
+      } catch (error) {
+        this.reportHandlerError(error, event);
+      }
+    } else {
+      this.moreBindings?.dispatch(event, handled, ref, joinRef, this);
+    }
   }
 
   private transition(next: ChannelState): void {
     if (this.current === next) return;
-    this.host.log('channel', `${this.topic} ${this.current} -> ${next}`);
+    if (this.host.hasLogger?.() !== false) this.host.log('channel', `${this.topic} ${this.current} -> ${next}`);
     this.current = next;
   }
 }
 
 const DEFAULT_ON_MESSAGE = Channel.prototype.onMessage;
+
+/** Per-channel state most channels never need, allocated together on first use. */
+class ChannelExtras {
+  /** Set for channels whose join params are a function: joins are timed from `joinStartedAt`. */
+  timesJoin = false;
+  joinStartedAt: number | null = null;
+  moreBindings: Bindings | null = null;
+  replies: Map<string, ReplyTarget> | null = null;
+  pushBuffer: SendBuffer<Push> | null = null;
+  rejoinTimer: RetryTimer | null = null;
+}
 
 function asReply(payload: unknown): ReplyPayload {
   if (typeof payload === 'object' && payload !== null && 'status' in payload) return payload as ReplyPayload;

@@ -35,10 +35,17 @@ export interface ChannelHost {
   send(message: Message): void;
   /** False when nobody listens to `name`, so callers can skip building the event. Absent = always true. */
   wants?(name: keyof TelemetryEventMap): boolean;
+  /**
+   * A push is waiting in a channel buffer for the connection. A socket whose transport hibernation
+   * closed reconnects now. Absent = nothing to do.
+   */
+  needConnection?(): void;
   /** Emits a telemetry event. */
   emit<K extends keyof TelemetryEventMap>(name: K, event: TelemetryEventMap[K]): void;
   /** A user callback threw: report it (telemetry `handler:error`, logger) and go on. */
   reportError(error: unknown, where: string): void;
+  /** False when no logger is configured, so callers can skip building log lines. Absent = always true. */
+  hasLogger?(): boolean;
   /** Debug logging through the socket's logger (phoenix.js `logger(kind, msg, data)`). */
   log(kind: string, msg: string, data?: unknown): void;
   /**

@@ -30,15 +30,37 @@ export interface ReplyTarget {
  */
 export interface PushListener {
   pushSent(push: Push, ref: string): void;
-  pushSettled(push: Push, status: PushStatus, response: unknown): void;
+  /** `sentAt` (scheduler time) is when the settled send went out; absent for a push failed unsent. */
+  pushSettled(push: Push, status: PushStatus, response: unknown, sentAt?: number): void;
 }
 
-interface Hook {
-  status: PushStatus;
-  callback: (response: unknown) => void;
+type HookFn = (response: unknown) => void;
+/** The hooks of one status: none, one function, or several in the order they were added (copy-on-write). */
+type Hooks = HookFn | readonly HookFn[] | null;
+
+function addHook(hooks: Hooks, callback: HookFn): Hooks {
+  if (hooks === null) return callback;
+  return typeof hooks === 'function' ? [hooks, callback] : [...hooks, callback];
 }
 
 type Outcome<R> = { ok: true; value: R } | { ok: false; error: PhxError };
+
+/** What only some pushes need (a promise, a typed failure, a listener other than the owner), made on demand. */
+interface PushExtra<R> {
+  settle: ((outcome: Outcome<R>) => void) | null;
+  promise: Promise<R> | null;
+  failure: PhxError | null;
+  listener: PushListener | null;
+  /** Bumped by every send and reset, so a late async payload of a superseded send is dropped. */
+  seq: number;
+}
+
+const STATUSES: readonly (PushStatus | null)[] = [null, 'ok', 'error', 'timeout'];
+const statusCode = (status: PushStatus | null): number => (status === null ? 0 : status === 'ok' ? 1 : status === 'error' ? 2 : 3);
+/** `flags` bits: the latest outcome's status (0-1), the current send's received status (2-3), owner listens (4). */
+const LAST = 0b11;
+const RECEIVED = 0b1100;
+const OWNER_LISTENS = 0b10000;
 
 /**
  * One outbound message and its reply. Chain `receive()` as in phoenix.js, or `await` it: it resolves with
@@ -55,29 +77,33 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   ref: string | null = null;
   /** Ms to wait for a reply, counted from when the push is actually sent. */
   timeoutMs: number;
+  // A joined channel keeps its join push for good, so this class is kept small: hooks per status in
+  // three fields (no hook objects, no array for one hook), the outcome in fields (no object), and what
+  // few pushes need in `extra`.
   private readonly owner: PushOwner;
-  private readonly payloadSource: PayloadSource<unknown>;
-  private readonly listener: PushListener | null;
-  private hooks: Hook[] | null = null;
-  private received: { status: PushStatus; response: unknown } | null = null;
-  /** The latest outcome; unlike `received` it survives `reset()` until the next send, for late awaiters. */
-  private lastOutcome: { status: PushStatus; response: unknown } | null = null;
-  private timer: TimerHandle | null = null;
-  private sentAt = 0;
-  private sendSeq = 0;
-  private settle: ((outcome: Outcome<R>) => void) | null = null;
-  private promise: Promise<R> | null = null;
-  private failure: PhxError | null = null;
+  /** `undefined` sends a fresh `{}`. */
+  private readonly payloadSource: PayloadSource<unknown> | undefined;
+  private okHooks: Hooks = null;
+  private errorHooks: Hooks = null;
+  private timeoutHooks: Hooks = null;
+  /** Packed statuses and whether the owner listens (see LAST / RECEIVED / OWNER_LISTENS). */
+  private flags = 0;
+  /** The response of the latest outcome. */
+  private lastResponse: unknown = undefined;
+  /** The current send's timeout timer and start time; null once it is answered or timed out. */
+  private pending: PendingSend | null = null;
+  private extra: PushExtra<R> | null = null;
 
   constructor(
     owner: PushOwner,
     event: string,
-    payload: PayloadSource<unknown>,
+    payload: PayloadSource<unknown> | undefined,
     timeoutMs: number,
     listener: PushListener | null = null,
   ) {
     this.owner = owner;
-    this.listener = listener;
+    if (listener !== null && listener === (owner as unknown)) this.flags = OWNER_LISTENS;
+    else if (listener !== null) this.more().listener = listener;
     this.event = event;
     this.payloadSource = payload;
     this.timeoutMs = timeoutMs;
@@ -85,7 +111,31 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
 
   /** True once `send()` handed the message to the socket and no reply or timeout came yet. */
   get isPending(): boolean {
-    return this.ref !== null && this.received === null;
+    return this.ref !== null && this.receivedStatus === null;
+  }
+
+  private more(): PushExtra<R> {
+    return (this.extra ??= { settle: null, promise: null, failure: null, listener: null, seq: 0 });
+  }
+
+  private get listener(): PushListener | null {
+    return (this.flags & OWNER_LISTENS) !== 0 ? (this.owner as unknown as PushListener) : (this.extra?.listener ?? null);
+  }
+
+  /** The status of the reply or timeout of the current send; null while none (or after `reset()`). */
+  private get receivedStatus(): PushStatus | null {
+    return STATUSES[(this.flags & RECEIVED) >> 2] ?? null;
+  }
+  private set receivedStatus(status: PushStatus | null) {
+    this.flags = (this.flags & ~RECEIVED) | (statusCode(status) << 2);
+  }
+
+  /** The latest outcome; unlike `receivedStatus` it survives `reset()` until the next send, for late awaiters. */
+  private get lastStatus(): PushStatus | null {
+    return STATUSES[this.flags & LAST] ?? null;
+  }
+  private set lastStatus(status: PushStatus | null) {
+    this.flags = (this.flags & ~LAST) | statusCode(status);
   }
 
   /**
@@ -93,27 +143,32 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
    * once. Hooks stay across resends (a rejoin fires the join push's hooks again).
    */
   receive(status: PushStatus, callback: (response: unknown) => void): this {
-    if (this.received?.status === status) this.invoke(callback, this.received.response);
-    (this.hooks ??= []).push({ status, callback });
+    if (this.receivedStatus === status) this.invoke(callback, this.lastResponse);
+    if (status === 'ok') this.okHooks = addHook(this.okHooks, callback);
+    else if (status === 'error') this.errorHooks = addHook(this.errorHooks, callback);
+    else if (status === 'timeout') this.timeoutHooks = addHook(this.timeoutHooks, callback);
     return this;
   }
 
   /** Sends now. A function payload is evaluated (and awaited) first. */
   send(): void {
-    const seq = ++this.sendSeq;
+    if (this.extra !== null) this.extra.seq++;
     let payload: unknown;
     try {
-      payload = typeof this.payloadSource === 'function' ? (this.payloadSource as () => unknown)() : this.payloadSource;
+      const source = this.payloadSource;
+      payload = source === undefined ? {} : typeof source === 'function' ? (source as () => unknown)() : source;
     } catch (error) {
       this.owner.host.reportError(error, `payload of "${this.event}" on "${this.owner.topic}"`);
       payload = {};
     }
     if (isThenable(payload)) {
+      const extra = this.more();
+      const seq = ++extra.seq;
       payload.then(
-        (value) => seq === this.sendSeq && this.transmit(value),
+        (value) => seq === extra.seq && this.transmit(value),
         (error: unknown) => {
           this.owner.host.reportError(error, `payload of "${this.event}" on "${this.owner.topic}"`);
-          if (seq === this.sendSeq) this.transmit({});
+          if (seq === extra.seq) this.transmit({});
         },
       );
       return;
@@ -130,25 +185,30 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
 
   /** Forgets the current send: no reply or timeout will reach the hooks. */
   reset(): void {
-    this.sendSeq++;
+    if (this.extra !== null) this.extra.seq++;
     this.cancelTimeout();
     if (this.ref !== null) this.owner.forgetReply(this.ref);
     this.ref = null;
-    this.received = null;
+    this.receivedStatus = null;
   }
 
   /** Stops waiting for the reply without forgetting the ref. */
   cancelTimeout(): void {
-    if (this.timer !== null) this.owner.host.scheduler.clearTimeout(this.timer);
-    this.timer = null;
+    const pending = this.pending;
+    if (pending !== null && pending.timer !== null) {
+      this.owner.host.scheduler.clearTimeout(pending.timer);
+      pending.timer = null;
+    }
   }
 
   /** Delivers a reply payload `{status, response}` (called by the channel). */
   reply(payload: ReplyPayload): void {
-    if (this.received !== null) return;
+    if (this.receivedStatus !== null) return;
     const status: PushStatus = payload.status === 'ok' ? 'ok' : 'error';
-    const rtt = this.owner.host.scheduler.now() - this.sentAt;
+    const sentAt = this.pending?.sentAt;
+    const rtt = this.owner.host.scheduler.now() - (sentAt ?? 0);
     this.cancelTimeout();
+    this.pending = null;
     if (this.ref !== null) this.owner.forgetReply(this.ref);
     if (this.ref !== null && this.owner.host.wants?.('push:reply') !== false) {
       this.owner.host.emit('push:reply', {
@@ -156,7 +216,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
         metadata: { topic: this.owner.topic, event: this.event, ref: this.ref, status: String(payload.status) },
       });
     }
-    this.trigger(status, payload.response);
+    this.trigger(status, payload.response, sentAt);
   }
 
   /**
@@ -165,7 +225,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
    */
   fail(error: PhxError): void {
     this.reset();
-    this.failure = error;
+    this.more().failure = error;
     this.trigger('error', { reason: error.code });
   }
 
@@ -185,26 +245,30 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   }
 
   private asPromise(): Promise<R> {
-    if (this.promise) return this.promise;
-    this.promise = new Promise<R>((resolve, reject) => {
-      this.settle = (outcome) => {
-        this.settle = null;
+    const extra = this.more();
+    if (extra.promise) return extra.promise;
+    const promise = new Promise<R>((resolve, reject) => {
+      extra.settle = (outcome) => {
+        extra.settle = null;
         if (outcome.ok) resolve(outcome.value);
         else reject(outcome.error);
       };
     });
-    if (this.lastOutcome) this.settleFrom(this.lastOutcome.status, this.lastOutcome.response);
-    return this.promise;
+    extra.promise = promise;
+    if (this.lastStatus !== null) this.settleFrom(this.lastStatus, this.lastResponse);
+    return promise;
   }
 
   private transmit(payload: unknown): void {
     const { host, topic } = this.owner;
     const ref = host.makeRef();
     this.ref = ref;
-    this.lastOutcome = null;
+    this.lastStatus = null;
+    if (this.receivedStatus === null) this.lastResponse = undefined;
     this.owner.awaitReply(ref, this);
-    this.sentAt = host.scheduler.now();
-    this.timer = host.scheduler.setTimeout(() => this.onTimeout(), this.timeoutMs);
+    const pending = new PendingSend(host.scheduler.now());
+    this.pending = pending;
+    pending.timer = host.scheduler.setTimeout(() => this.onTimeout(pending), this.timeoutMs);
     this.listener?.pushSent(this as Push, ref);
     const joinRef = this.event === CHANNEL_EVENTS.join ? ref : this.owner.joinRef;
     const message: Message = { joinRef, ref, topic, event: this.event, payload };
@@ -218,33 +282,40 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     }
   }
 
-  private onTimeout(): void {
-    this.timer = null;
-    if (this.received !== null || this.ref === null) return;
+  private onTimeout(pending: PendingSend): void {
+    pending.timer = null;
+    if (this.receivedStatus !== null || this.ref === null) return;
+    if (this.pending === pending) this.pending = null;
     this.owner.host.emit('push:timeout', {
       measurements: { timeout_ms: this.timeoutMs },
       metadata: { topic: this.owner.topic, event: this.event, ref: this.ref },
     });
-    this.trigger('timeout', {});
+    this.trigger('timeout', {}, pending.sentAt);
   }
 
-  private trigger(status: PushStatus, response: unknown): void {
-    this.received = { status, response };
-    this.lastOutcome = this.received;
-    this.listener?.pushSettled(this as Push, status, response);
-    if (this.hooks) for (const hook of this.hooks) if (hook.status === status) this.invoke(hook.callback, response);
+  private trigger(status: PushStatus, response: unknown, sentAt?: number): void {
+    this.receivedStatus = status;
+    this.lastStatus = status;
+    this.lastResponse = response;
+    this.listener?.pushSettled(this as Push, status, response, sentAt);
+    // Read after the listener ran, as before; a snapshot, so hooks added by a hook run once (at once).
+    const hooks = status === 'ok' ? this.okHooks : status === 'error' ? this.errorHooks : this.timeoutHooks;
+    if (typeof hooks === 'function') this.invoke(hooks, response);
+    else if (hooks !== null) for (const hook of hooks) this.invoke(hook, response);
     this.settleFrom(status, response);
   }
 
   private settleFrom(status: PushStatus, response: unknown): void {
-    if (!this.settle) return;
-    if (status === 'ok') this.settle({ ok: true, value: response as R });
-    else this.settle({ ok: false, error: this.errorFor(status, response) });
+    const settle = this.extra?.settle;
+    if (!settle) return;
+    if (status === 'ok') settle({ ok: true, value: response as R });
+    else settle({ ok: false, error: this.errorFor(status, response) });
   }
 
   private errorFor(status: PushStatus, response: unknown): PhxError {
     const { topic } = this.owner;
-    if (this.failure) return this.failure;
+    const failure = this.extra?.failure;
+    if (failure) return failure;
     if (status === 'timeout') {
       const code: TimeoutCode =
         this.event === CHANNEL_EVENTS.join ? 'join_timeout' : this.event === CHANNEL_EVENTS.leave ? 'leave_timeout' : 'timeout';
@@ -260,6 +331,11 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
       this.owner.host.reportError(error, `receive hook of "${this.event}" on "${this.owner.topic}"`);
     }
   }
+}
+
+class PendingSend {
+  timer: TimerHandle | null = null;
+  constructor(readonly sentAt: number) {}
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -36,6 +36,20 @@ export interface TelemetryEventMap {
    * (`after_ms` 0). Every later (re)connect of this socket uses the fallback.
    */
   'transport:fallback': { measurements: { after_ms: number }; metadata: { from: string; to: string } };
+  /**
+   * `hibernation`: the socket went quiet (`idle`: no app traffic for `idleTimeoutMs`; `hidden`: the page was
+   * hidden that long) or its caches passed `memoryThreshold` (`memory`). `bytes_released` is what the
+   * caches gave back (approximate). `mode: 'disconnect'` means the transport is being closed too.
+   */
+  'socket:hibernated': {
+    measurements: { bytes_released: number; idle_ms: number };
+    metadata: { reason: 'idle' | 'hidden' | 'memory'; mode: 'shed' | 'disconnect' };
+  };
+  /** `hibernation`: the socket woke; `reconnect` is true when it reopens a transport hibernation closed. */
+  'socket:woke': {
+    measurements: { hibernated_ms: number };
+    metadata: { reason: 'traffic' | 'push' | 'join' | 'visible' | 'connect'; reconnect: boolean };
+  };
 }
 
 /** Name of a telemetry event. */

@@ -35,6 +35,8 @@ export class Heartbeat {
   private timeoutTimer: TimerHandle | null = null;
   private pending: string | null = null;
   private sentAt = 0;
+  /** Set while a hibernated socket stretches its beats; null = `options.intervalMs`. */
+  private stretchedMs: number | null = null;
 
   constructor(
     private readonly options: HeartbeatOptions,
@@ -67,6 +69,17 @@ export class Heartbeat {
     this.pending = null;
   }
 
+  /**
+   * Beats every `intervalMs` from now on (a hibernated socket), or again every `options.intervalMs` with
+   * `null`. A beat already waiting is rescheduled; one awaiting its reply is left alone.
+   */
+  stretch(intervalMs: number | null): void {
+    this.stretchedMs = intervalMs;
+    if (this.beatTimer === null) return;
+    this.options.scheduler.clearTimeout(this.beatTimer);
+    this.scheduleBeat();
+  }
+
   /** Returns true (and schedules the next beat) when `ref` answers the pending beat. */
   handleReply(ref: string | null): boolean {
     if (ref === null || ref !== this.pending) return false;
@@ -81,7 +94,7 @@ export class Heartbeat {
     this.beatTimer = this.options.scheduler.setTimeout(() => {
       this.beatTimer = null;
       this.beat();
-    }, this.options.intervalMs);
+    }, this.stretchedMs ?? this.options.intervalMs);
   }
 
   private beat(): void {

@@ -37,6 +37,27 @@ export { appendParams, buildEndpointURL, type PageLocation } from './endpoint';
 export type { SocketCallbackKind, SocketCallbackMap } from './callbacks';
 export type { DropReason } from './router';
 export { ConnectError, HeartbeatTimeoutError, ReconnectExhaustedError, TransportError } from './errors';
+export {
+  MessageDroppedError,
+  MessageHooks,
+  type HookDirection,
+  type HookDirectionStats,
+  type HookResult,
+  type HookStats,
+  type MessageHook,
+  type MessageHookFn,
+} from './hooks';
+export {
+  TopicHandlers,
+  type AnyChannelHandler,
+  type ChannelHandler,
+  type ChannelHandlerClass,
+  type ChannelHandlerSpec,
+  type TopicHandlerMap,
+  type TopicHandlerStats,
+} from './topic-handlers';
+export type { FeatureHost, PerfFeatures, PerfFeatureSet, SocketFeatureOptions, SocketStats } from './socket-features';
+export { perfFeatures } from './perf-features';
 export * from '@phx-socket/transport';
 export * from '@phx-socket/channel';
 export * from '@phx-socket/perf';

@@ -16,6 +16,7 @@ import {
   type WebSocketTransportOptions,
 } from '@phx-socket/transport';
 import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule, type JitterMode } from './backoff';
+import type { PerfFeatures, SocketFeatureOptions } from './socket-features';
 
 /** Connect params: an object, or a function (sync or async) called before every (re)connect. */
 export type SocketParams = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
@@ -160,6 +161,48 @@ export interface SocketOptions {
   longpollerTimeout?: number;
   /** Call `connect()` from the constructor. @default false */
   autoConnect?: boolean;
+  /**
+   * Enables the perf options below (`binaryPool`, `routeCache`, `topicHandlers`, `defaultHandler`,
+   * `hibernation`): pass `perfFeatures`. Passed in rather than built in, like `longPollTransport`, so apps
+   * that do not use them do not bundle them. Giving one of those options without it is a `TypeError`.
+   * @default undefined
+   *
+   * @example
+   * import { Socket, perfFeatures } from '@phx-socket/client';
+   * new Socket(url, { features: perfFeatures, binaryPool: { size: 200 } });
+   */
+  features?: PerfFeatures;
+  /**
+   * Encode `cacheable()` payloads once and reuse the JSON (LRU, aging). See `BinaryPoolOptions`.
+   * `socket.stats().binaryPool`. @default undefined (no pool; `cacheable()` payloads are encoded each time)
+   *
+   * @example
+   * const socket = new Socket(url, { binaryPool: { size: 200, maxAgeMs: 60_000 } });
+   * room.push('board', cacheable(board, `board:${board.version}`));
+   */
+  binaryPool?: SocketFeatureOptions['binaryPool'];
+  /**
+   * Sizing of the cache of topic → handler resolutions used by `topicHandlers`. See `RouteCacheOptions`.
+   * @default { size: 1000, ttlMs: 0, cleanupIntervalMs: 60000 } when `topicHandlers`/`defaultHandler` is set
+   */
+  routeCache?: SocketFeatureOptions['routeCache'];
+  /**
+   * Handlers attached to every channel whose topic matches: `{ 'rooms:*': ChatHandler }`. A class is
+   * instantiated per channel with the channel; an object is shared. Exact topics win, then the first
+   * matching pattern (`*` = any characters). See `ChannelHandler`. @default undefined
+   */
+  topicHandlers?: SocketFeatureOptions['topicHandlers'];
+  /** Handler for channels no `topicHandlers` pattern matches. @default undefined */
+  defaultHandler?: SocketFeatureOptions['defaultHandler'];
+  /**
+   * Shed caches (and with `mode: 'disconnect'` close the transport) after `idleTimeoutMs` without app
+   * traffic; wake on the next push, join, message or page view. See `HibernationOptions`.
+   * `socket:hibernated` / `socket:woke` telemetry; `socket.stats().hibernation`. @default undefined (off)
+   *
+   * @example
+   * new Socket(url, { hibernation: { idleTimeoutMs: 120_000, mode: 'disconnect', needsLiveDelivery: (t) => !t.startsWith('dash:') } });
+   */
+  hibernation?: SocketFeatureOptions['hibernation'];
 }
 
 /** Defaults of every option that has one. */

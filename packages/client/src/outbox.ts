@@ -22,8 +22,8 @@ export class Outbox {
       limit: number;
       policy: OverflowPolicy;
       telemetry: Telemetry;
-      /** The channel a join_ref is bound to, if any. */
-      channelFor: (joinRef: string) => HostedChannel | undefined;
+      /** The channel a join_ref (on `topic`) is bound to, if any. */
+      channelFor: (joinRef: string, topic: string) => HostedChannel | undefined;
     },
   ) {
     this.buffer = new SendBuffer<Message>({ limit: options.limit, policy: options.policy, onOverflow: (dropped) => this.overflowed(dropped) });
@@ -52,7 +52,7 @@ export class Outbox {
    */
   private isSuperseded(message: Message): boolean {
     if (message.event !== CHANNEL_EVENTS.join || message.joinRef === null) return false;
-    const channel = this.options.channelFor(message.joinRef);
+    const channel = this.options.channelFor(message.joinRef, message.topic);
     return channel === undefined || channel.state !== 'joining' || channel.joinRef !== message.joinRef;
   }
 

@@ -6,6 +6,9 @@
 import type { HostedChannel } from '@phx-socket/channel';
 import type { Message } from '@phx-socket/transport';
 
+/** Returned when there is nothing to list; callers only read it. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Why a message reached no channel. */
 export type DropReason = 'stale_join_ref' | 'unknown_topic';
 
@@ -22,6 +25,10 @@ export type DropReason = 'stale_join_ref' | 'unknown_topic';
  */
 export class Router<C extends HostedChannel = HostedChannel> {
   private readonly byTopic = new Map<string, C>();
+  /**
+   * join_ref → channel, only for bindings the channel's own `joinRef` does not show (a channel reports
+   * the join_ref it was bound to, so in practice this stays empty and costs nothing per channel).
+   */
   private readonly byJoinRef = new Map<string, C>();
   /** Channels shadowed by a newer one on the same topic, oldest first. */
   private readonly older = new Map<string, C[]>();
@@ -67,12 +74,19 @@ export class Router<C extends HostedChannel = HostedChannel> {
   /** Routes `joinRef` to `channel`; `previous` (its old join_ref) becomes stale. `null` unbinds. */
   bindJoinRef(channel: C, joinRef: string | null, previous: string | null): void {
     if (previous !== null && this.byJoinRef.get(previous) === channel) this.byJoinRef.delete(previous);
-    if (joinRef !== null) this.byJoinRef.set(joinRef, channel);
+    if (joinRef !== null && channel.joinRef !== joinRef) this.byJoinRef.set(joinRef, channel);
   }
 
-  /** The channel `message` belongs to, or undefined (see `dropReason`). */
+  /**
+   * The channel `message` belongs to, or undefined (see `dropReason`): one `Map` read by topic, then the
+   * join_ref check. Only when the topic's newest channel has another join_ref are the topic's older
+   * channels (a duplicate join, rare) and the explicit bindings looked at.
+   */
   route(message: Message): C | undefined {
-    return message.joinRef !== null ? this.byJoinRef.get(message.joinRef) : this.byTopic.get(message.topic);
+    const channel = this.byTopic.get(message.topic);
+    const joinRef = message.joinRef;
+    if (joinRef === null || (channel !== undefined && channel.joinRef === joinRef)) return channel;
+    return this.byRef(joinRef, message.topic);
   }
 
   /** Why `route(message)` found nothing. */
@@ -80,16 +94,27 @@ export class Router<C extends HostedChannel = HostedChannel> {
     return message.joinRef !== null ? 'stale_join_ref' : 'unknown_topic';
   }
 
-  /** The channel bound to `joinRef`, if any. */
-  byRef(joinRef: string): C | undefined {
-    return this.byJoinRef.get(joinRef);
+  /** The channel bound to `joinRef` (on `topic`, when known), if any. */
+  byRef(joinRef: string, topic?: string): C | undefined {
+    const bound = this.byJoinRef.get(joinRef);
+    if (bound !== undefined) return bound;
+    if (topic === undefined) {
+      for (const channel of this.all()) if (channel.joinRef === joinRef) return channel;
+      return undefined;
+    }
+    const newest = this.byTopic.get(topic);
+    if (newest !== undefined && newest.joinRef === joinRef) return newest;
+    const older = this.older.get(topic);
+    if (older !== undefined) for (const channel of older) if (channel.joinRef === joinRef) return channel;
+    return undefined;
   }
 
   /** Every other channel on `topic` that is joined or joining (for duplicate-topic handling). */
   openOnTopic(topic: string, except: C): C[] {
-    const found: C[] = [];
     const newest = this.byTopic.get(topic);
-    if (newest === undefined) return found;
+    // The common case, checked once per join: the joining channel is the only one on its topic.
+    if (newest === undefined || (newest === except && !this.older.has(topic))) return NONE as unknown as C[];
+    const found: C[] = [];
     const isOpen = (other: C): boolean => other !== except && (other.state === 'joined' || other.state === 'joining');
     for (const other of this.older.get(topic) ?? []) if (isOpen(other)) found.push(other);
     if (isOpen(newest)) found.push(newest);

@@ -21,7 +21,7 @@ import {
   PHOENIX_TOPIC,
   type Message,
   type PhxError,
-  type TransportMessageEvent,
+  type RawFrame,
 } from '@phx-socket/transport';
 import { backoffDelay } from './backoff';
 import { SocketCallbacks, type SocketCallbackMap } from './callbacks';
@@ -32,6 +32,8 @@ import { resolveOptions, type ResolvedSocketOptions, type SocketOptions, type So
 import { Router } from './router';
 import { isThenable, Supervisor } from './supervisor';
 import { Telemetry } from './telemetry';
+import { MessageDroppedError, type MessageHook, type MessageHookFn } from './hooks';
+import { SocketFeatures, type SocketStats } from './socket-features';
 
 /** A frame for `socket.push`, in phoenix.js's shape. */
 export interface RawPush {
@@ -73,12 +75,26 @@ export class Socket implements ChannelHost {
   private readonly pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
   private params: SocketParams;
   private ref = 0;
+  /** Binary pool, topic handlers, hooks, hibernation: each null/empty unless configured. */
+  private readonly features: SocketFeatures;
 
   constructor(endPoint: string, options: SocketOptions = {}) {
     if (typeof endPoint !== 'string' || endPoint === '') {
       throw new TypeError('endPoint must be a non-empty URL string, e.g. "wss://example.com/socket"');
     }
-    this.options = resolveOptions(options);
+    const resolved = resolveOptions(options);
+    this.features = new SocketFeatures(options, {
+      scheduler: resolved.scheduler,
+      channels: () => this.router.all(),
+      stretchHeartbeat: (intervalMs) => this.supervisor.stretchHeartbeat(intervalMs),
+      closeTransport: () => this.supervisor.disconnect(),
+      openTransport: () => this.supervisor.connect(),
+      hibernated: (event) => this.telemetry.emit('socket:hibernated', event),
+      woke: (event) => this.telemetry.emit('socket:woke', event),
+      reportError: (error, where) => this.reportError(error, where),
+    });
+    const serializer = this.features.serializer(resolved.serializer);
+    this.options = serializer === resolved.serializer ? resolved : { ...resolved, serializer };
     this.endPoint = endPoint;
     this.params = this.options.params;
     this.timeoutMs = this.options.timeout;
@@ -91,11 +107,11 @@ export class Socket implements ChannelHost {
       limit: this.sendBufferLimit,
       policy: this.overflowPolicy,
       telemetry: this.telemetry,
-      channelFor: (joinRef) => this.router.byRef(joinRef),
+      channelFor: (joinRef, topic) => this.router.byRef(joinRef, topic),
     });
     this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
       opened: () => this.opened(),
-      frame: (event) => this.onFrame(event),
+      frame: (frame) => this.onFrame(frame),
       down: (reason) => this.down(reason),
       closed: (event) => this.callbacks.run('close', event),
       error: (error) => this.callbacks.run('error', error),
@@ -158,6 +174,7 @@ export class Socket implements ChannelHost {
       }
       this.params = params;
     }
+    this.features.connected();
     this.supervisor.connect();
   }
 
@@ -167,6 +184,7 @@ export class Socket implements ChannelHost {
    * `connect()`.
    */
   disconnect(callback?: () => void, code?: number, reason?: string): void {
+    this.features.disconnected();
     this.supervisor.disconnect(callback, code, reason);
   }
 
@@ -185,8 +203,7 @@ export class Socket implements ChannelHost {
 
   // ── inbound ───────────────────────────────────────────────────────────────────────────────────
 
-  private onFrame(event: TransportMessageEvent): void {
-    const frame = event.data;
+  private onFrame(frame: RawFrame): void {
     let message: Message;
     try {
       message = this.options.serializer.decode(frame);
@@ -199,6 +216,14 @@ export class Socket implements ChannelHost {
         measurements: { bytes: frameSize(frame) },
         metadata: { topic: message.topic, event: message.event, ref: message.ref },
       });
+    }
+    if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
+      const tapped = this.features.tap.inbound(message);
+      if (tapped === null) {
+        this.droppedByHook(message);
+        return;
+      }
+      message = tapped;
     }
     if (this.options.logger !== null) this.log('receive', `${message.topic} ${message.event} ${message.ref ?? ''}`, message.payload);
     if (message.topic === PHOENIX_TOPIC) this.onPhoenixMessage(message);
@@ -243,7 +268,12 @@ export class Socket implements ChannelHost {
    * `overflowPolicy: 'reject'` a full buffer throws `BufferOverflowError`.
    */
   push(data: RawPush): void {
-    const message: Message = { joinRef: data.join_ref ?? null, ref: data.ref ?? null, topic: data.topic, event: data.event, payload: data.payload ?? {} };
+    let message: Message | null = { joinRef: data.join_ref ?? null, ref: data.ref ?? null, topic: data.topic, event: data.event, payload: data.payload ?? {} };
+    if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
+      const original: Message = message;
+      message = this.features.tap.outbound(message);
+      if (message === null) return this.droppedByHook(original);
+    }
     if (this.isConnected()) this.transmit(message);
     else if (!this.outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
   }
@@ -253,6 +283,14 @@ export class Socket implements ChannelHost {
    * typed refusal of this frame (a binary push over LongPoll: `LongPollBinaryError`), so the push fails with it.
    */
   send(message: Message): void {
+    if (this.features.tap !== null) {
+      const tapped = this.features.tap.outbound(message);
+      if (tapped === null) {
+        this.droppedByHook(message);
+        throw new MessageDroppedError(message.topic, message.event);
+      }
+      message = tapped;
+    }
     if (!this.isConnected()) this.outbox.push(message);
     else {
       const refused = this.transmit(message);
@@ -308,10 +346,12 @@ export class Socket implements ChannelHost {
    * Creates a channel for `topic` (join it with `channel.join()`). `In`/`Out` type inbound and outbound
    * event payloads.
    */
-  channel<In extends EventMap = EventMap, Out extends EventMap = EventMap>(topic: string, params?: ChannelParams): Channel<In, Out> {
+  channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams): Channel<In, Out> {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('channel(topic): topic must be a non-empty string');
     const channel = new Channel<In, Out>(topic, params, this);
     this.router.add(channel);
+    const attach = this.features.attach;
+    if (attach !== null) attach(channel as unknown as Channel);
     return channel;
   }
 
@@ -341,6 +381,53 @@ export class Socket implements ChannelHost {
   /** Jittered reconnect delay for try `tries` (what the socket waits before reconnecting). */
   reconnectAfterMs(tries: number): number {
     return backoffDelay(tries, this.options.reconnectAfterMs, this.options.jitter, this.options.random);
+  }
+
+  // ── hooks, stats, hibernation ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Installs a message hook, run after those already installed: `inbound(message)` sees each message
+   * from the server before it is routed, `outbound(message)` each push/join/leave before it is encoded
+   * (heartbeats excluded). Return nothing to pass it on, a new message to replace it, `null` to drop it
+   * (`message:dropped` telemetry with reason `'hook'`; a dropped push fails with `MessageDroppedError`).
+   * A throwing hook is reported as `handler:error` and the message goes on unchanged. With no hook
+   * installed the socket pays nothing. Returns the function that removes the hook.
+   *
+   * @example
+   * const off = socket.use({
+   *   outbound: (m) => ({ ...m, payload: { ...(m.payload as object), trace: traceId() } }),
+   *   inbound: (m) => (m.event === 'typing' && muted.has(m.topic) ? null : undefined),
+   * });
+   * socket.use((m, direction) => console.debug(direction, m.topic, m.event)); // observe both ways
+   * off();
+   */
+  use(hook: MessageHook | MessageHookFn): () => void {
+    return this.features.use(hook);
+  }
+
+  /**
+   * A snapshot of the optional components: `binaryPool`, `routeCache` (with topic handler counts),
+   * `hibernation` (null when not configured) and `hooks`.
+   *
+   * @example
+   * const { binaryPool } = socket.stats();
+   * if (binaryPool) console.log(`pool: ${binaryPool.hits} hits, ${binaryPool.bytes} bytes`);
+   */
+  stats(): SocketStats {
+    return this.features.stats();
+  }
+
+  /** @internal ChannelHost: a push waits in a channel buffer; a hibernated socket reconnects. */
+  needConnection(): void {
+    this.features.demand();
+  }
+
+  private droppedByHook(message: Message): void {
+    if (!this.telemetry.has('message:dropped')) return;
+    this.telemetry.emit('message:dropped', {
+      measurements: {},
+      metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: 'hook' },
+    });
   }
 
   // ── callbacks, refs, logging ──────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import {
   type Message,
   type TransportCloseEvent,
   type TransportConstructor,
-  type TransportMessageEvent,
+  type RawFrame,
 } from '@phx-socket/transport';
 import { Connection, transportName } from './connection';
 import { ConnectionStateMachine, type CloseInfo, type SocketState } from './connection-state';
@@ -28,7 +28,7 @@ export interface SupervisorHooks {
   /** The transport opened; the state is already `open`. */
   opened(): void;
   /** A frame arrived on the current transport. */
-  frame(event: TransportMessageEvent): void;
+  frame(frame: RawFrame): void;
   /** The transport is gone or going (`'transport'`, `'heartbeat_timeout'`, `'disconnect'`): error the channels. */
   down(reason: string): void;
   /** The transport closed (or was given up on): run the app's close callbacks. */
@@ -133,6 +133,11 @@ export class Supervisor {
     return this.heartbeat.handleReply(ref);
   }
 
+  /** Hibernation: beat every `intervalMs` while hibernated; `null` restores the configured interval. */
+  stretchHeartbeat(intervalMs: number | null): void {
+    this.heartbeat.stretch(intervalMs);
+  }
+
   /** A channel joined: the connection is healthy, forget past retries. */
   markHealthy(): void {
     this.reconnector.markHealthy();
@@ -222,7 +227,7 @@ export class Supervisor {
     try {
       this.conn = new Connection(transport, url, (token as string | null | undefined) ?? undefined, this.options.binaryType, {
         open: (c) => c === this.conn && this.onOpen(c, attempt),
-        message: (c, event) => c === this.conn && this.hooks.frame(event),
+        message: (c, frame) => c === this.conn && this.hooks.frame(frame),
         error: (c, event) => c === this.conn && this.onError(event),
         close: (c, event) => c === this.conn && this.onClose(event),
       });

@@ -78,7 +78,7 @@ export function table(result) {
   const ours = result.rows.find((r) => r.client === 'ours' && !r.error);
   if (ours) notes.push(`target: ours ≤ 0.5 KB per joined channel → ${(ours.bytesPerChannel / 1024).toFixed(2)} KB ${ours.bytesPerChannel <= 512 ? '(met)' : '(missed)'}`);
   notes.push(
-    'heapUsed after 4 forced GCs, joined minus connected-with-no-channel, / N. Included for every client: the harness keeps one handler closure per channel; ours and phoenix also keep the join push with its three receive hooks (ok/error/timeout) the harness registered, as an app would.',
+    'heapUsed after 4 forced GCs, joined minus connected-with-no-channel, / N. Included for every client: the harness keeps one handler closure per channel and the topic string. Ours and phoenix run identical app code: `socket.channel(topic)` (no params), `on(event, handler)`, and `join().receive(ok|error|timeout)` with three hook functions shared by all channels (an app would not allocate three closures per topic); each client keeps its join push and those hooks as it would for any app.',
   );
   for (const r of result.rows) if (r.error) notes.push(`${r.client} failed: ${r.error.split('\n')[0]}`);
   return { header: ['client', 'channels', 'heap B / channel', 'KB / channel', 'vs phoenix'], lines, notes };

@@ -21,7 +21,7 @@ import { summarizeProfiles } from './lib/profile.mjs';
 import { consoleTable, machineInfo, writeBenchmarksMd, writeResult } from './lib/report.mjs';
 import { startBenchServer } from './lib/server.mjs';
 
-const REGISTRY = ['dispatch', 'join', 'heap', 'presence', 'serializers', 'binary', 'rtt', 'reconnect', 'bundle'];
+const REGISTRY = ['dispatch', 'join', 'heap', 'presence', 'serializers', 'binary', 'rtt', 'reconnect', 'pool', 'hooks', 'hibernation', 'bundle'];
 const modules = [];
 for (const name of REGISTRY) modules.push(await import(`./${name}.mjs`));
 

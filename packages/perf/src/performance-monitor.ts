@@ -47,6 +47,11 @@ export interface PerformanceMetrics {
     handlerErrors: number;
     drops: number;
     overflows: number;
+    /** `hibernation`: times the socket hibernated (`socket:hibernated`) and woke (`socket:woke`). */
+    hibernations: number;
+    wakes: number;
+    /** Approximate cache bytes released by hibernation. */
+    bytesReleased: number;
   };
   gauges: { connected: boolean; channelsJoined: number };
   rates: { messagesInPerSec: number; messagesOutPerSec: number; bytesInPerSec: number; bytesOutPerSec: number };
@@ -202,6 +207,13 @@ export class PerformanceMonitor {
         c.overflows++;
         c.drops++;
         break;
+      case 'socket:hibernated':
+        c.hibernations++;
+        c.bytesReleased += num(m.bytes_released);
+        break;
+      case 'socket:woke':
+        c.wakes++;
+        break;
     }
   }
 
@@ -273,7 +285,7 @@ export class PerformanceMonitor {
     this.counters = {
       messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connects: 0, reconnects: 0, disconnects: 0,
       joins: 0, joinFailures: 0, pushTimeouts: 0, heartbeatTimeouts: 0, errors: 0, channelErrors: 0, decodeErrors: 0,
-      handlerErrors: 0, drops: 0, overflows: 0,
+      handlerErrors: 0, drops: 0, overflows: 0, hibernations: 0, wakes: 0, bytesReleased: 0,
     };
   }
 }
@@ -301,7 +313,8 @@ function formatReport(m: PerformanceMetrics): string {
     `phx-socket performance report (uptime ${fmt(m.uptimeMs / 1000)} s, ${m.gauges.connected ? 'connected' : 'disconnected'})`,
     `  messages   in ${c.messagesIn.toLocaleString('en-US')} (${fmt(m.rates.messagesInPerSec)}/s, ${fmtBytes(c.bytesIn)})   out ${c.messagesOut.toLocaleString('en-US')} (${fmt(m.rates.messagesOutPerSec)}/s, ${fmtBytes(c.bytesOut)})`,
     `  channels   joined now ${m.gauges.channelsJoined}   joins ${c.joins}   join failures ${c.joinFailures}`,
-    `  socket     connects ${c.connects}   reconnects ${c.reconnects}   disconnects ${c.disconnects}   heartbeat timeouts ${c.heartbeatTimeouts}`,
+    `  socket     connects ${c.connects}   reconnects ${c.reconnects}   disconnects ${c.disconnects}   heartbeat timeouts ${c.heartbeatTimeouts}` +
+      (c.hibernations > 0 ? `   hibernations ${c.hibernations} (woke ${c.wakes}, released ${fmtBytes(c.bytesReleased)})` : ''),
     `  problems   errors ${c.errors} (decode ${c.decodeErrors}, handler ${c.handlerErrors})   channel errors ${c.channelErrors}   push timeouts ${c.pushTimeouts}   drops ${c.drops} (overflow ${c.overflows})`,
     `  latency (ms)        count      p50      p95      p99      max`,
   ];

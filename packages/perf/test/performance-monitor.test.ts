@@ -99,3 +99,14 @@ describe('PerformanceMonitor', () => {
     expect(monitor.metrics().counters.messagesIn).toBe(0);
   });
 });
+
+describe('PerformanceMonitor and hibernation', () => {
+  it('counts hibernations, wakes and released bytes, and reports them once there are any', () => {
+    const monitor = new PerformanceMonitor({ now: () => 0 });
+    expect(monitor.report('text')).not.toMatch(/hibernations/);
+    monitor.observe('socket:hibernated', { measurements: { bytes_released: 2048, idle_ms: 1000 }, metadata: { reason: 'idle', mode: 'shed' } });
+    monitor.observe('socket:woke', { measurements: { hibernated_ms: 10 }, metadata: { reason: 'traffic', reconnect: false } });
+    expect(monitor.metrics().counters).toMatchObject({ hibernations: 1, wakes: 1, bytesReleased: 2048 });
+    expect(monitor.report('text')).toMatch(/hibernations 1 \(woke 1, released 2\.0 KB\)/);
+  });
+});

@@ -52,14 +52,17 @@ export function checkMessage(
   frame: string | ArrayBuffer,
 ): Message {
   const { joinRef, ref, topic, event, payload } = candidate;
-  const fail = (what: string) => new DecodeError(`malformed ${format} frame: ${what}`, frame);
-  if (joinRef !== null && typeof joinRef !== 'string') throw fail(`join_ref must be a string or null, got ${typeof joinRef}`);
-  if (ref !== null && typeof ref !== 'string') throw fail(`ref must be a string or null, got ${typeof ref}`);
-  if (typeof topic !== 'string') throw fail(`topic must be a string, got ${typeof topic}`);
-  if (typeof event !== 'string') throw fail(`event must be a string, got ${typeof event}`);
+  if (joinRef !== null && typeof joinRef !== 'string') throw malformed(format, frame, `join_ref must be a string or null, got ${typeof joinRef}`);
+  if (ref !== null && typeof ref !== 'string') throw malformed(format, frame, `ref must be a string or null, got ${typeof ref}`);
+  if (typeof topic !== 'string') throw malformed(format, frame, `topic must be a string, got ${typeof topic}`);
+  if (typeof event !== 'string') throw malformed(format, frame, `event must be a string, got ${typeof event}`);
   if (event === CHANNEL_EVENTS.reply) {
     const status = typeof payload === 'object' && payload !== null ? (payload as { status?: unknown }).status : undefined;
-    if (typeof status !== 'string') throw fail('a phx_reply payload must be an object with a string status');
+    if (typeof status !== 'string') throw malformed(format, frame, 'a phx_reply payload must be an object with a string status');
   }
   return { joinRef, ref, topic, event, payload };
+}
+
+function malformed(format: string, frame: string | ArrayBuffer, what: string): DecodeError {
+  return new DecodeError(`malformed ${format} frame: ${what}`, frame);
 }

@@ -3,7 +3,7 @@
  * `[join_ref, ref, topic, event, payload]`, and binary frames for binary payloads.
  */
 import { decodeBinaryFrame, encodeBinaryPush } from './binary-frame';
-import { VSN } from './constants';
+import { CHANNEL_EVENTS, VSN } from './constants';
 import { DecodeError, EncodeError } from './errors';
 import { checkMessage, frameBytes, parseJson, unsupportedFrame } from './frame-input';
 import { isBinaryPayload, type Message } from './message';
@@ -32,12 +32,32 @@ function decode(frame: RawFrame | ArrayBufferView): Message {
     if (!Array.isArray(parsed) || parsed.length !== 5) {
       throw shapeError(parsed, frame);
     }
-    const [joinRef, ref, topic, event, payload] = parsed as unknown[];
+    // Fast path: the shape every well-formed frame has, read straight into the one object we return.
+    const joinRef: unknown = parsed[0];
+    const ref: unknown = parsed[1];
+    const topic: unknown = parsed[2];
+    const event: unknown = parsed[3];
+    const payload: unknown = parsed[4];
+    if (
+      (joinRef === null || typeof joinRef === 'string') &&
+      (ref === null || typeof ref === 'string') &&
+      typeof topic === 'string' &&
+      typeof event === 'string' &&
+      (event !== CHANNEL_EVENTS.reply || hasStringStatus(payload))
+    ) {
+      return { joinRef, ref, topic, event, payload };
+    }
+    // Not well-formed: let the shared checks say what is wrong.
     return checkMessage({ joinRef, ref, topic, event, payload }, FORMAT, frame);
   }
   const bytes = frameBytes(frame);
   if (!bytes) throw unsupportedFrame(frame, FORMAT);
   return decodeBinaryFrame(bytes, frame instanceof ArrayBuffer ? frame : undefined);
+}
+
+/** What `checkMessage` requires of a `phx_reply` payload. */
+function hasStringStatus(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && typeof (payload as { status?: unknown }).status === 'string';
 }
 
 function shapeError(parsed: unknown, frame: string): DecodeError {

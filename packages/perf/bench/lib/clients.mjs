@@ -20,23 +20,27 @@ function openTimeout(reject, what) {
   return setTimeout(() => reject(new Error(`${what}: socket did not open within 30 s`)), 30_000);
 }
 
-/** phoenix.js-API clients (ours and phoenix) share the join loop. */
+/**
+ * phoenix.js-API clients (ours and phoenix) share the join loop. Like the floor, it keeps no per-channel
+ * app state beyond the `on` handler: the receive hooks are three functions shared by every join (an app
+ * joining thousands of topics would not allocate three closures per topic), and the channels are created
+ * without params, as `socket.channel(topic)` usually is. Whatever else a channel costs is the client's.
+ */
 function joinPhoenixStyle(socket, n, handlerFor) {
   return new Promise((resolve, reject) => {
     if (n === 0) return resolve([]);
     const channels = new Array(n);
     let ok = 0;
+    const onOk = () => {
+      if (++ok === n) resolve(channels);
+    };
+    const onError = (reason) => reject(new Error(`a join failed: ${JSON.stringify(reason)}`));
+    const onTimeout = () => reject(new Error('a join timed out'));
     for (let i = 0; i < n; i++) {
-      const channel = socket.channel(topicOf(i), {});
+      const channel = socket.channel(topicOf(i));
       channel.on(EVENT, handlerFor(i));
       channels[i] = channel;
-      channel
-        .join(JOIN_TIMEOUT_MS)
-        .receive('ok', () => {
-          if (++ok === n) resolve(channels);
-        })
-        .receive('error', (reason) => reject(new Error(`join ${topicOf(i)} failed: ${JSON.stringify(reason)}`)))
-        .receive('timeout', () => reject(new Error(`join ${topicOf(i)} timed out`)));
+      channel.join(JOIN_TIMEOUT_MS).receive('ok', onOk).receive('error', onError).receive('timeout', onTimeout);
     }
   });
 }

@@ -1,0 +1,12 @@
+import { CLIENTS } from './lib/clients.mjs';
+const client = process.argv[2];
+const c = await CLIENTS[client].connect('ws://127.0.0.1:40123/socket');
+await new Promise(r => setTimeout(r, 50));
+const t0 = performance.now();
+let t1;
+const p = c.joinAll(10000, () => () => {});
+t1 = performance.now();
+await p;
+const t2 = performance.now();
+console.log(client, 'sync loop', (t1-t0).toFixed(0), 'ms; total', (t2-t0).toFixed(0), 'ms');
+c.close(); process.exit(0);

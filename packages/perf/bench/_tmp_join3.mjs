@@ -1,0 +1,14 @@
+import { CLIENTS } from './lib/clients.mjs';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const client = process.argv[2];
+const c = await CLIENTS[client].connect('ws://127.0.0.1:40123/socket');
+await new Promise(r => setTimeout(r, 50));
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 50 }); await s.post('Profiler.start');
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+await c.joinAll(10000, () => () => {});
+const t2 = performance.now(); const cpu = process.cpuUsage(cpu0);
+const { profile } = await s.post('Profiler.stop');
+writeFileSync(`/tmp/hp/join-${client}.cpuprofile`, JSON.stringify(profile));
+console.log(client, 'total', (t2-t0).toFixed(0), 'ms cpu', ((cpu.user+cpu.system)/1000).toFixed(0));
+c.close(); process.exit(0);
