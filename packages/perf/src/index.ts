@@ -33,3 +33,4 @@ export {
   type WokeEvent,
 } from './hibernation-manager';
 export type { PerfScheduler } from './options-check';
+export type { MeteredCacheStats } from './metered-cache';

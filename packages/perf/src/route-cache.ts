@@ -4,8 +4,8 @@
  * that a one-time cost per topic, so a bot with thousands of topics and dozens of patterns pays a
  * `Map` read per lookup.
  */
-import { LRUCache } from 'lru-cache';
-import { CleanupTimer, durationMs, invalid, optionsObject, platformScheduler, positiveInt, type PerfScheduler } from './options-check';
+import { MeteredCache, type MeteredCacheStats } from './metered-cache';
+import { durationMs, invalid, optionsObject, platformScheduler, positiveInt, type PerfScheduler } from './options-check';
 
 /** Options of `routeCache` (`new Socket(url, { routeCache: { size: 5000 } })`) or `new RouteCache()`. */
 export interface RouteCacheOptions {
@@ -23,17 +23,7 @@ export interface RouteCacheOptions {
 export const DEFAULT_ROUTE_CACHE_OPTIONS = Object.freeze({ size: 1000, ttlMs: 0, cleanupIntervalMs: 60_000 });
 
 /** Counters since creation, plus current occupancy. */
-export interface RouteCacheStats {
-  /** Lookups answered from the cache. */
-  hits: number;
-  /** Lookups that matched the patterns (then cached). */
-  misses: number;
-  /** Resolutions pushed out by `size`. */
-  evictions: number;
-  /** Resolutions dropped after `ttlMs`. */
-  expirations: number;
-  /** Topics cached now. */
-  entries: number;
+export interface RouteCacheStats extends MeteredCacheStats {
   /** Approximate bytes held now: 2 per UTF-16 code unit of cached topics, plus 64 per entry. */
   bytes: number;
   /** Patterns known. */
@@ -79,48 +69,31 @@ function compile<V>(pattern: string, value: V): Compiled<V> {
  */
 // `V` excludes null/undefined: lru-cache cannot hold them, and "no handler" is `undefined` already.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export class RouteCache<V extends {}> {
+export class RouteCache<V extends {}> extends MeteredCache<string, V | typeof NO_MATCH> {
   /** The options in effect. */
   readonly options: Readonly<Required<Omit<RouteCacheOptions, 'scheduler'>>>;
   private readonly exact = new Map<string, V>();
   private readonly wildcards: Compiled<V>[] = [];
-  private readonly cache: LRUCache<string, V | typeof NO_MATCH>;
-  private readonly cleanup: CleanupTimer;
-  private hits = 0;
-  private misses = 0;
-  private evictions = 0;
-  private expirations = 0;
-  private heldBytes = 0;
 
   constructor(patterns: Readonly<Record<string, V>>, options: RouteCacheOptions = {}, option = 'routeCache') {
     const given = optionsObject<RouteCacheOptions>(option, options);
     const d = DEFAULT_ROUTE_CACHE_OPTIONS;
-    this.options = Object.freeze({
+    const resolved = Object.freeze({
       size: positiveInt(`${option}.size`, given.size, d.size),
       ttlMs: durationMs(`${option}.ttlMs`, given.ttlMs, d.ttlMs, true),
       cleanupIntervalMs: durationMs(`${option}.cleanupIntervalMs`, given.cleanupIntervalMs, d.cleanupIntervalMs, true),
     });
+    super({
+      ...resolved,
+      scheduler: given.scheduler ?? platformScheduler,
+      sizeOf: (topic) => topic.length * 2 + ENTRY_OVERHEAD_BYTES,
+    });
+    this.options = resolved;
     for (const [pattern, value] of Object.entries(patterns)) {
       if (pattern === '') invalid('range', 'topic pattern', "a non-empty topic or wildcard like 'rooms:*'", pattern);
       if (pattern.includes('*')) this.wildcards.push(compile(pattern, value));
       else this.exact.set(pattern, value);
     }
-    const scheduler = given.scheduler ?? platformScheduler;
-    this.cache = new LRUCache<string, V | typeof NO_MATCH>({
-      max: this.options.size,
-      ...(this.options.ttlMs > 0 ? { ttl: this.options.ttlMs } : {}),
-      // +1: lru-cache reads a start time of exactly 0 as "no TTL", and injected clocks often start at 0.
-      perf: { now: () => scheduler.now() + 1 },
-      // Read the injected clock every time: lru-cache's default caches it behind a real (unfaked) timer.
-      ttlResolution: 0,
-      dispose: (_value, topic, reason) => {
-        this.heldBytes -= topic.length * 2 + ENTRY_OVERHEAD_BYTES;
-        if (reason === 'evict') this.evictions++;
-        else if (reason === 'expire') this.expirations++;
-      },
-    });
-    this.cleanup = new CleanupTimer(scheduler, this.options.cleanupIntervalMs, () => this.cache.purgeStale());
-    this.resume();
   }
 
   /** The value of the pattern `topic` matches, or undefined. Cached, misses included. */
@@ -132,8 +105,7 @@ export class RouteCache<V extends {}> {
     }
     this.misses++;
     const value = this.match(topic);
-    this.cache.set(topic, value === undefined ? NO_MATCH : value);
-    this.heldBytes += topic.length * 2 + ENTRY_OVERHEAD_BYTES;
+    this.store(topic, value === undefined ? NO_MATCH : value);
     return value;
   }
 
@@ -145,45 +117,8 @@ export class RouteCache<V extends {}> {
     return undefined;
   }
 
-  /** Forgets every cached resolution; returns the approximate bytes released. */
-  clear(): number {
-    const released = this.heldBytes;
-    this.cache.clear();
-    this.heldBytes = 0;
-    return released;
-  }
-
-  /** Approximate bytes held now (what `clear()` would release). */
-  get bytes(): number {
-    return this.heldBytes;
-  }
-
-  /** Pauses the cleanup sweep; `resume()` restarts it. */
-  pause(): void {
-    this.cleanup.stop();
-  }
-
-  /** Restarts the cleanup sweep (only needed with `ttlMs`). */
-  resume(): void {
-    if (this.options.ttlMs > 0) this.cleanup.start();
-  }
-
   /** A snapshot of the counters and occupancy. */
   stats(): RouteCacheStats {
-    return {
-      hits: this.hits,
-      misses: this.misses,
-      evictions: this.evictions,
-      expirations: this.expirations,
-      entries: this.cache.size,
-      bytes: this.heldBytes,
-      patterns: this.exact.size + this.wildcards.length,
-    };
-  }
-
-  /** Stops the sweep and forgets every resolution. */
-  dispose(): void {
-    this.cleanup.stop();
-    this.clear();
+    return { ...this.meteredStats(), patterns: this.exact.size + this.wildcards.length };
   }
 }

@@ -60,3 +60,4 @@ export {
   WaitTimeoutError,
 } from './errors';
 export type { TestkitErrorCode } from './errors';
+export { ManualScheduler } from './manual-scheduler';
