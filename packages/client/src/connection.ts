@@ -16,8 +16,7 @@ import {
 /** What the socket wants to hear about; each handler gets the connection it came from. */
 export interface ConnectionHandlers {
   open(conn: Connection): void;
-  /** One inbound frame (the `data` of a message event). */
-  message(conn: Connection, frame: RawFrame): void;
+  message(conn: Connection, event: TransportMessageEvent): void;
   error(conn: Connection, event: unknown): void;
   close(conn: Connection, event: TransportCloseEvent): void;
 }
@@ -25,11 +24,6 @@ export interface ConnectionHandlers {
 /** A transport that may say it cannot carry heartbeats (phoenix.js's LongPoll sets this). */
 interface MaybeHeartbeatless {
   readonly skipHeartbeat?: boolean;
-}
-
-/** Our WebSocket transports also deliver frames without a per-frame event object. */
-interface MaybeDirect {
-  onframe?: ((data: RawFrame) => void) | null;
 }
 
 /** A transport that can be dropped without a close handshake (`ws` has `terminate()`). */
@@ -63,9 +57,7 @@ export class Connection {
     this.transport = new transport(url, authTokenProtocols(authToken));
     this.transport.binaryType = binaryType;
     this.transport.onopen = () => handlers.open(this);
-    this.transport.onmessage = (event: TransportMessageEvent) => handlers.message(this, event.data);
-    const direct = this.transport as TransportLike & MaybeDirect;
-    if (direct.onframe === null) direct.onframe = (data) => handlers.message(this, data);
+    this.transport.onmessage = (event) => handlers.message(this, event);
     this.transport.onerror = (event) => handlers.error(this, event);
     this.transport.onclose = (event) => handlers.close(this, event ?? { code: 1006, reason: '' });
   }
@@ -133,8 +125,6 @@ export class Connection {
   detach(): void {
     this.transport.onopen = ignore;
     this.transport.onmessage = ignore;
-    const direct = this.transport as TransportLike & MaybeDirect;
-    if (typeof direct.onframe === 'function') direct.onframe = null;
     this.transport.onerror = ignore;
     this.transport.onclose = ignore;
   }

@@ -21,7 +21,7 @@ import {
   PHOENIX_TOPIC,
   type Message,
   type PhxError,
-  type RawFrame,
+  type TransportMessageEvent,
 } from '@phx-socket/transport';
 import { backoffDelay } from './backoff';
 import { SocketCallbacks, type SocketCallbackMap } from './callbacks';
@@ -111,7 +111,7 @@ export class Socket implements ChannelHost {
     });
     this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
       opened: () => this.opened(),
-      frame: (frame) => this.onFrame(frame),
+      frame: (event) => this.onFrame(event),
       down: (reason) => this.down(reason),
       closed: (event) => this.callbacks.run('close', event),
       error: (error) => this.callbacks.run('error', error),
@@ -203,7 +203,8 @@ export class Socket implements ChannelHost {
 
   // ── inbound ───────────────────────────────────────────────────────────────────────────────────
 
-  private onFrame(frame: RawFrame): void {
+  private onFrame(event: TransportMessageEvent): void {
+    const frame = event.data;
     let message: Message;
     try {
       message = this.options.serializer.decode(frame);

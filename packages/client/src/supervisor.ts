@@ -10,7 +10,7 @@ import {
   type Message,
   type TransportCloseEvent,
   type TransportConstructor,
-  type RawFrame,
+  type TransportMessageEvent,
 } from '@phx-socket/transport';
 import { Connection, transportName } from './connection';
 import { ConnectionStateMachine, type CloseInfo, type SocketState } from './connection-state';
@@ -28,7 +28,7 @@ export interface SupervisorHooks {
   /** The transport opened; the state is already `open`. */
   opened(): void;
   /** A frame arrived on the current transport. */
-  frame(frame: RawFrame): void;
+  frame(event: TransportMessageEvent): void;
   /** The transport is gone or going (`'transport'`, `'heartbeat_timeout'`, `'disconnect'`): error the channels. */
   down(reason: string): void;
   /** The transport closed (or was given up on): run the app's close callbacks. */
@@ -227,7 +227,7 @@ export class Supervisor {
     try {
       this.conn = new Connection(transport, url, (token as string | null | undefined) ?? undefined, this.options.binaryType, {
         open: (c) => c === this.conn && this.onOpen(c, attempt),
-        message: (c, frame) => c === this.conn && this.hooks.frame(frame),
+        message: (c, event) => c === this.conn && this.hooks.frame(event),
         error: (c, event) => c === this.conn && this.onError(event),
         close: (c, event) => c === this.conn && this.onClose(event),
       });

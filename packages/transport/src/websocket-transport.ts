@@ -68,11 +68,6 @@ export abstract class WebSocketTransportBase implements WebSocketTransport {
   onmessage: ((event: TransportMessageEvent) => void) | null = null;
   onclose: ((event: TransportCloseEvent) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
-  /**
-   * When set, receives each frame directly instead of `onmessage`, without a per-frame event object.
-   * The socket sets it on the transports it creates; `onmessage` is the API for everyone else.
-   */
-  onframe: ((data: RawFrame) => void) | null = null;
 
   /** Set once a close has been reported; later events from the socket are stale and dropped. */
   private finished = false;
@@ -127,9 +122,7 @@ export abstract class WebSocketTransportBase implements WebSocketTransport {
 
   protected handleMessage(data: RawFrame): void {
     if (this.finished) return;
-    const onframe = this.onframe;
-    if (onframe !== null) onframe(data);
-    else this.onmessage?.({ data });
+    this.onmessage?.({ data });
   }
 
   protected handleError(error: WebSocketError): void {
