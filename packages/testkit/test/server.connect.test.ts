@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeAuthTokenProtocol, startServer, type ConnectInfo } from '../src/index';
@@ -101,16 +99,11 @@ describe('connect', () => {
 });
 
 describe('tls', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'phx-testkit-tls-'));
-  let material: { key: Buffer; cert: Buffer } | undefined;
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    material = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } catch {
-    material = undefined;
-  }
+  // A self-signed certificate for 127.0.0.1 committed with the transport's tests (see its fixtures README).
+  const fixtures = join(__dirname, '..', '..', 'transport', 'test', 'fixtures');
+  const material = { key: readFileSync(join(fixtures, 'localhost-key.pem')), cert: readFileSync(join(fixtures, 'localhost-cert.pem')) };
 
-  it.skipIf(!material)('serves wss:// with the given key and certificate', async () => {
+  it('serves wss:// with the given key and certificate', async () => {
     const server = await useServer({ tls: material });
     expect(server.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/socket$/);
     expect(server.httpUrl).toMatch(/^https:\/\//);

@@ -25,7 +25,10 @@ class PageWebSocket {
   close(): void {}
 }
 
-describe.skipIf(!existsSync(bundle))('the IIFE browser bundle', () => {
+// A missing bundle fails loudly: a skipped suite would prove nothing.
+if (!existsSync(bundle)) throw new Error('packages/client/dist/phx-socket.iife.js is missing: run the build first (`npx --yes pnpm@9.15.9 run build`; `npm test` does it)');
+
+describe('the IIFE browser bundle', () => {
   it('exposes PhxSocket and connects through the page WebSocket with wss on an https page', () => {
     const page: Record<string, unknown> = {
       WebSocket: PageWebSocket,

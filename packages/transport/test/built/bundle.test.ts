@@ -1,5 +1,5 @@
 /**
- * Checks the built bundles in `dist/` (run `PACKAGES=transport npx rollup -c` first; skipped when absent):
+ * Checks the built bundles in `dist/` (run `PACKAGES=transport npx rollup -c` first; the suite fails when absent):
  * the browser build must never reach `ws`, and the Node build must work as published.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const built = existsSync(`${dist}index.mjs`) && existsSync(`${dist}index.browser.mjs`);
 
-describe.runIf(built)('the built transport bundles', () => {
+// A missing build fails loudly: a skipped suite would prove nothing.
+if (!built) throw new Error('packages/transport/dist is missing: run the build first (`npx --yes pnpm@9.15.9 run build`; `npm test` does it)');
+
+describe('the built transport bundles', () => {
   it('keep ws and isomorphic-ws out of the browser build', () => {
     const source = readFileSync(`${dist}index.browser.mjs`, 'utf8');
     expect(source).not.toMatch(/from ['"](ws|isomorphic-ws)['"]|require\(['"](ws|isomorphic-ws)['"]\)/);
