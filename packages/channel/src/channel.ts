@@ -1,10 +1,10 @@
 import { CHANNEL_EVENTS, type Message, type ReplyPayload } from '@phx-socket/transport';
 import { Bindings, type BindingCallback, type BindingErrorSink } from './bindings';
-import { AlreadyJoinedError, BufferOverflowError, ChannelClosedError, ConnectionLostError, PushBeforeJoinError } from './errors';
+import { AlreadyJoinedError, ChannelClosedError, PushBeforeJoinError } from './errors';
 import type { ChannelHost, ChannelState, HostedChannel } from './host';
 import { Push, type PayloadSource, type PushListener, type PushStatus, type ReplyTarget } from './push';
+import { PushQueue } from './push-queue';
 import { RetryTimer, type RetryTarget } from './retry-timer';
-import { SendBuffer } from './send-buffer';
 
 /** Event name → payload type. The default accepts any event with an unknown payload. */
 export type EventMap = { [event: string]: unknown };
@@ -112,10 +112,10 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   private set replies(value: Map<string, ReplyTarget> | null) {
     (this.extras ??= new ChannelExtras()).replies = value;
   }
-  private get pushBuffer(): SendBuffer<Push> | null {
+  private get pushBuffer(): PushQueue | null {
     return this.extras?.pushBuffer ?? null;
   }
-  private set pushBuffer(value: SendBuffer<Push> | null) {
+  private set pushBuffer(value: PushQueue | null) {
     (this.extras ??= new ChannelExtras()).pushBuffer = value;
   }
   private get rejoinTimer(): RetryTimer | null {
@@ -197,7 +197,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     if (this.canPush()) push.send();
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
     else {
-      this.buffer().push(push);
+      this.buffer().hold(push);
       // A hibernated socket closed its transport; a waiting push is what brings it back.
       this.host.needConnection?.();
     }
@@ -307,28 +307,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     this.fail({ reason });
   }
 
-  /**
-   * Replies to pushes sent on the dead connection can never arrive (the rejoin gets a new join_ref), so
-   * rather than let them time out, resend them first thing after the rejoin, in their original order, or
-   * fail them now, as the socket's `inFlightPolicy` says.
-   */
   private recoverInFlight(): void {
-    if (!this.replies || this.replies.size === 0) return;
-    const inFlight: Push[] = [];
-    for (const target of this.replies.values()) {
-      if (target instanceof Push && target.event !== CHANNEL_EVENTS.leave) inFlight.push(target);
-    }
-    if (inFlight.length === 0) return;
-    const resend = (this.host.inFlightPolicy ?? 'resend') === 'resend';
-    const buffer = this.buffer();
-    const queued: Push[] = [];
-    buffer.drain((push) => queued.push(push));
-    for (const push of inFlight) {
-      push.reset();
-      if (resend) buffer.push(push);
-      else push.fail(new ConnectionLostError(this.topic, push.event));
-    }
-    for (const push of queued) buffer.push(push);
+    if (this.replies && this.replies.size > 0) this.buffer().recover(this.replies.values());
   }
 
   /** @internal */
@@ -440,12 +420,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     (this.rejoinTimer ??= new RetryTimer(this.host.scheduler, this)).schedule();
   }
 
-  private buffer(): SendBuffer<Push> {
-    return (this.pushBuffer ??= new SendBuffer<Push>({
-      limit: this.host.sendBufferLimit,
-      policy: this.host.overflowPolicy,
-      onOverflow: (dropped) => this.overflow(dropped),
-    }));
+  private buffer(): PushQueue {
+    return (this.pushBuffer ??= new PushQueue(this.topic, this.host));
   }
 
   /** Closes for good: `onClose` handlers get `payload` (`'leave'` after a leave, as in phoenix.js). */
@@ -463,16 +439,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
 
   private flush(push: Push): void {
     if (this.canPush()) push.send();
-    else this.buffer().push(push);
-  }
-
-  private overflow(dropped: Push): void {
-    const limit = this.host.sendBufferLimit;
-    this.host.emit('buffer:overflow', {
-      measurements: { limit, size: this.pushBuffer?.size ?? 0 },
-      metadata: { topic: this.topic, event: dropped.event, policy: this.host.overflowPolicy },
-    });
-    dropped.fail(new BufferOverflowError(this.topic, dropped.event, limit));
+    else this.buffer().hold(push);
   }
 
   private emitBound(event: string, payload: unknown, ref: string | null, joinRef: string | null): void {
@@ -513,7 +480,7 @@ class ChannelExtras {
   joinStartedAt: number | null = null;
   moreBindings: Bindings | null = null;
   replies: Map<string, ReplyTarget> | null = null;
-  pushBuffer: SendBuffer<Push> | null = null;
+  pushBuffer: PushQueue | null = null;
   rejoinTimer: RetryTimer | null = null;
 }
 

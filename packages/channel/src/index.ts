@@ -33,3 +33,4 @@ export {
   type PresenceState,
 } from './presence-state';
 export { DEFAULT_TYPING_INDICATOR_OPTIONS, TypingIndicator, type TypingChannel, type TypingIndicatorOptions } from './typing-indicator';
+export { PushQueue } from './push-queue';

@@ -16,6 +16,7 @@ import {
   type WebSocketTransportOptions,
 } from '@phx-socket/transport';
 import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule, type JitterMode } from './backoff';
+import { bool, countOrInfinity, fail, fn, isPlainObject, isPlainObjectLike, ms, oneOf, schedule } from './option-checks';
 import type { PerfFeatures, SocketFeatureOptions } from './socket-features';
 
 /** Connect params: an object, or a function (sync or async) called before every (re)connect. */
@@ -253,62 +254,6 @@ export interface ResolvedSocketOptions {
   readonly autoConnect: boolean;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
-
-function fail(kind: 'type' | 'range', option: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'number' || typeof got === 'string' ? JSON.stringify(got) : got === null ? 'null' : typeof got;
-  const message = `${option} must be ${expected}, got ${shown}`;
-  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
-}
-
-function ms(option: string, value: unknown, { allowZero }: { allowZero: boolean }): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number of milliseconds', value);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || value > MAX_TIMER_MS) {
-    fail('range', option, `${allowZero ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS} ms`, value);
-  }
-  return value;
-}
-
-function fn<T>(option: string, value: unknown, expected: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') fail('type', option, expected, value);
-  return value as T;
-}
-
-function bool(option: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') fail('type', option, 'a boolean', value);
-  return value;
-}
-
-function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') fail('type', option, allowed.map((a) => `'${a}'`).join(' or '), value);
-  if (!(allowed as readonly string[]).includes(value)) fail('range', option, allowed.map((a) => `'${a}'`).join(' or '), value);
-  return value as T;
-}
-
-function countOrInfinity(option: string, value: unknown, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number', value);
-  if (value !== Infinity && (!Number.isInteger(value) || value < min)) fail('range', option, `an integer >= ${min} or Infinity`, value);
-  return value;
-}
-
-function schedule(option: string, value: unknown): BackoffSchedule | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') {
-    const constant = ms(option, value, { allowZero: true }) as number;
-    return () => constant;
-  }
-  return fn<BackoffSchedule>(option, value, 'a number of ms or a function (tries) => ms');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function pickSerializer(options: SocketOptions, vsn: string | undefined): Serializer {
   const { serializer, encode, decode } = options;
   if (serializer !== undefined) {
@@ -409,8 +354,4 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     longpollerTimeout: ms('longpollerTimeout', options.longpollerTimeout, { allowZero: false }) ?? d.longpollerTimeout,
     autoConnect: bool('autoConnect', options.autoConnect) ?? d.autoConnect,
   });
-}
-
-function isPlainObjectLike(value: unknown): value is Record<string, unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null;
 }

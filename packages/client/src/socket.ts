@@ -15,23 +15,20 @@ import {
   type TelemetryEventMap,
   type TelemetryEventName,
 } from '@phx-socket/channel';
-import {
-  DecodeError,
-  HEARTBEAT_EVENT,
-  PHOENIX_TOPIC,
-  type Message,
-  type PhxError,
-  type TransportMessageEvent,
-} from '@phx-socket/transport';
+import { HEARTBEAT_EVENT, PHOENIX_TOPIC, type Message } from '@phx-socket/transport';
 import { backoffDelay } from './backoff';
 import { SocketCallbacks, type SocketCallbackMap } from './callbacks';
 import { phoenixConnectionState, type SocketState } from './connection-state';
 import { buildEndpointURL, currentLocation, displayURL, wsProtocol } from './endpoint';
+import { InboundDispatch } from './inbound';
+import { droppedByHook } from './message-telemetry';
 import { Outbox } from './outbox';
 import { resolveOptions, type ResolvedSocketOptions, type SocketOptions, type SocketParams } from './options';
 import { Router } from './router';
-import { isThenable, Supervisor } from './supervisor';
+import { isThenable } from './connect-attempt';
+import { Supervisor } from './supervisor';
 import { Telemetry } from './telemetry';
+import { Transmitter } from './transmit';
 import { MessageDroppedError, type MessageHook, type MessageHookFn } from './hooks';
 import { SocketFeatures, type SocketStats } from './socket-features';
 
@@ -72,7 +69,10 @@ export class Socket implements ChannelHost {
   private readonly router = new Router<HostedChannel>();
   private readonly callbacks: SocketCallbacks;
   private readonly outbox: Outbox;
-  private readonly pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
+  /** Decodes and routes inbound frames; keeps the pings waiting for their reply. */
+  private readonly inbound: InboundDispatch;
+  /** Encodes and sends outbound frames on the current transport. */
+  private readonly transmitter: Transmitter;
   private params: SocketParams;
   private ref = 0;
   /** Binary pool, topic handlers, hooks, hibernation: each null/empty unless configured. */
@@ -111,16 +111,18 @@ export class Socket implements ChannelHost {
     });
     this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
       opened: () => this.opened(),
-      frame: (event) => this.onFrame(event),
+      frame: (event) => this.inbound.frame(event),
       down: (reason) => this.down(reason),
       closed: (event) => this.callbacks.run('close', event),
       error: (error) => this.callbacks.run('error', error),
-      transmit: (message) => this.transmit(message),
+      transmit: (message) => this.transmitter.transmit(message),
       makeRef: () => this.makeRef(),
       ping: (callback) => this.ping(callback),
       log: (kind, msg, data) => this.log(kind, msg, data),
       reportError: (error, where) => this.reportError(error, where),
     });
+    this.transmitter = new Transmitter(this.options, this.telemetry, this.callbacks, this.supervisor, this);
+    this.inbound = new InboundDispatch(this.options, this.telemetry, this.features, this.router, this.callbacks, this.supervisor, this);
     if (this.options.autoConnect) this.connect();
   }
 
@@ -190,76 +192,15 @@ export class Socket implements ChannelHost {
 
   /** The transport opened: flush what waited, rejoin channels, tell the app. */
   private opened(): void {
-    this.outbox.flush((message) => this.transmit(message));
+    this.outbox.flush((message) => this.transmitter.transmit(message));
     for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketOpen(), `onSocketOpen of "${channel.topic}"`);
     this.callbacks.run('open');
   }
 
   /** The transport is gone: pending pings never answer, channels error (and rejoin after reconnect). */
   private down(reason: string): void {
-    this.pings.clear();
+    this.inbound.clearPings();
     for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketDown(reason), `onSocketDown of "${channel.topic}"`);
-  }
-
-  // ── inbound ───────────────────────────────────────────────────────────────────────────────────
-
-  private onFrame(event: TransportMessageEvent): void {
-    const frame = event.data;
-    let message: Message;
-    try {
-      message = this.options.serializer.decode(frame);
-    } catch (error) {
-      this.decodeFailed(error, frame);
-      return;
-    }
-    if (this.telemetry.has('message:received')) {
-      this.telemetry.emit('message:received', {
-        measurements: { bytes: frameSize(frame) },
-        metadata: { topic: message.topic, event: message.event, ref: message.ref },
-      });
-    }
-    if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
-      const tapped = this.features.tap.inbound(message);
-      if (tapped === null) {
-        this.droppedByHook(message);
-        return;
-      }
-      message = tapped;
-    }
-    if (this.options.logger !== null) this.log('receive', `${message.topic} ${message.event} ${message.ref ?? ''}`, message.payload);
-    if (message.topic === PHOENIX_TOPIC) this.onPhoenixMessage(message);
-    else {
-      const channel = this.router.route(message);
-      if (channel !== undefined) {
-        try {
-          channel.dispatch(message);
-        } catch (error) {
-          this.reportError(error, `dispatch to "${message.topic}"`);
-        }
-      } else if (this.telemetry.has('message:dropped')) {
-        this.telemetry.emit('message:dropped', {
-          measurements: {},
-          metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: this.router.dropReason(message) },
-        });
-      }
-    }
-    if (this.callbacks.has('message')) this.callbacks.run('message', message);
-  }
-
-  private onPhoenixMessage(message: Message): void {
-    if (this.supervisor.heartbeatReply(message.ref)) return;
-    const ping = message.ref !== null ? this.pings.get(message.ref) : undefined;
-    if (ping === undefined || message.ref === null) return;
-    this.pings.delete(message.ref);
-    const rtt = this.scheduler.now() - ping.sentAt;
-    this.runIsolated(() => ping.callback(rtt), 'ping callback');
-  }
-
-  private decodeFailed(error: unknown, frame: string | ArrayBuffer): void {
-    const decodeError = error instanceof DecodeError ? error : new DecodeError('the serializer could not decode a frame', frame, { cause: error });
-    this.log('receive', decodeError.message, decodeError.frame);
-    this.telemetry.emit('decode:error', { measurements: { bytes: frameSize(frame) }, metadata: { error: decodeError } });
-    this.callbacks.run('error', decodeError);
   }
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────
@@ -273,9 +214,9 @@ export class Socket implements ChannelHost {
     if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
       const original: Message = message;
       message = this.features.tap.outbound(message);
-      if (message === null) return this.droppedByHook(original);
+      if (message === null) return droppedByHook(this.telemetry, original);
     }
-    if (this.isConnected()) this.transmit(message);
+    if (this.isConnected()) this.transmitter.transmit(message);
     else if (!this.outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
   }
 
@@ -287,14 +228,14 @@ export class Socket implements ChannelHost {
     if (this.features.tap !== null) {
       const tapped = this.features.tap.outbound(message);
       if (tapped === null) {
-        this.droppedByHook(message);
+        droppedByHook(this.telemetry, message);
         throw new MessageDroppedError(message.topic, message.event);
       }
       message = tapped;
     }
     if (!this.isConnected()) this.outbox.push(message);
     else {
-      const refused = this.transmit(message);
+      const refused = this.transmitter.transmit(message);
       if (refused !== undefined) throw refused;
     }
   }
@@ -303,42 +244,9 @@ export class Socket implements ChannelHost {
   ping(callback: (rttMs: number) => void): boolean {
     if (!this.isConnected()) return false;
     const ref = this.makeRef();
-    this.pings.set(ref, { sentAt: this.scheduler.now(), callback });
-    this.transmit({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
+    this.inbound.expectPing(ref, callback);
+    this.transmitter.transmit({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
     return true;
-  }
-
-  /** Encodes and sends; returns the transport's typed refusal of the frame (already reported), if any. */
-  private transmit(message: Message): PhxError | undefined {
-    const conn = this.supervisor.connection;
-    if (conn === null) return undefined;
-    if (this.options.logger !== null) this.log('push', `${message.topic} ${message.event} (${message.joinRef}, ${message.ref})`, message.payload);
-    let frame: string | ArrayBuffer;
-    try {
-      frame = this.options.serializer.encode(message);
-    } catch (error) {
-      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
-      this.callbacks.run('error', error);
-      return undefined;
-    }
-    let sent: boolean;
-    try {
-      sent = conn.send(frame);
-    } catch (error) {
-      const refused = error as PhxError;
-      this.log('push', refused.message, message);
-      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: refused } });
-      this.callbacks.run('error', refused);
-      return refused;
-    }
-    if (!sent) return undefined;
-    if (this.telemetry.has('message:sent')) {
-      this.telemetry.emit('message:sent', {
-        measurements: { bytes: frameSize(frame) },
-        metadata: { topic: message.topic, event: message.event, ref: message.ref },
-      });
-    }
-    return undefined;
   }
 
   // ── channels ──────────────────────────────────────────────────────────────────────────────────
@@ -423,14 +331,6 @@ export class Socket implements ChannelHost {
     this.features.demand();
   }
 
-  private droppedByHook(message: Message): void {
-    if (!this.telemetry.has('message:dropped')) return;
-    this.telemetry.emit('message:dropped', {
-      measurements: {},
-      metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: 'hook' },
-    });
-  }
-
   // ── callbacks, refs, logging ──────────────────────────────────────────────────────────────────
 
   /** Called each time the transport opens. Returns a ref for `off`. */
@@ -501,12 +401,4 @@ export class Socket implements ChannelHost {
       this.reportError(error, where);
     }
   }
-}
-
-/** Size of a frame for telemetry: UTF-16 length for text (no re-encoding on the hot path), bytes for binary. */
-function frameSize(frame: unknown): number {
-  if (typeof frame === 'string') return frame.length;
-  if (frame instanceof ArrayBuffer) return frame.byteLength;
-  if (ArrayBuffer.isView(frame)) return frame.byteLength;
-  return 0;
 }

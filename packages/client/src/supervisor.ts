@@ -4,7 +4,6 @@
  * while a browser page is hidden. It knows nothing of channels; the socket hears about it through hooks.
  */
 import {
-  createWebSocketTransport,
   HEARTBEAT_EVENT,
   PHOENIX_TOPIC,
   type Message,
@@ -12,15 +11,17 @@ import {
   type TransportConstructor,
   type TransportMessageEvent,
 } from '@phx-socket/transport';
+import { isThenable, resolveSource } from './connect-attempt';
 import { Connection, transportName } from './connection';
 import { ConnectionStateMachine, type CloseInfo, type SocketState } from './connection-state';
 import { buildEndpointURL } from './endpoint';
 import { ConnectError, HeartbeatTimeoutError, ReconnectExhaustedError, TransportError } from './errors';
-import { TransportFallback, type FallbackEvent } from './fallback';
+import type { FallbackEvent } from './fallback';
 import { Heartbeat } from './heartbeat';
 import type { ResolvedSocketOptions, SocketParams } from './options';
 import { Reconnector } from './reconnector';
 import type { Telemetry } from './telemetry';
+import { TransportChoice } from './transport-choice';
 import { isPageHidden, watchPage } from './visibility';
 
 /** What the supervisor tells its socket. */
@@ -66,14 +67,13 @@ export class Supervisor {
   /** The params of the last attempt, for `endPointURL()` when params are async. */
   lastParams: Record<string, unknown> = {};
   private conn: Connection | null = null;
-  private transportClass: TransportConstructor | null = null;
   private readonly reconnector: Reconnector;
   private readonly heartbeat: Heartbeat;
   private epoch = 0;
   private closeWait: { timer: unknown; callbacks: Array<() => void> } | null = null;
   private stopWatchingPage: (() => void) | null = null;
-  /** The LongPoll fallback, when `longPollFallbackMs` is set. */
-  private readonly fallback: TransportFallback | null;
+  /** The primary transport class and the LongPoll fallback, when `longPollFallbackMs` is set. */
+  private readonly transports: TransportChoice;
 
   constructor(
     private readonly endPoint: string,
@@ -104,18 +104,7 @@ export class Supervisor {
         onTimeout: (ref, timeoutMs) => this.heartbeatTimedOut(ref, timeoutMs),
       },
     );
-    const { longPollFallbackMs, longPollTransport } = options;
-    this.fallback =
-      longPollFallbackMs !== undefined && longPollTransport !== undefined
-        ? new TransportFallback({
-            afterMs: longPollFallbackMs,
-            transport: longPollTransport,
-            transportName: transportName(longPollTransport),
-            store: options.sessionStorage,
-            scheduler,
-            onFallback: (event) => this.fellBack(event),
-          })
-        : null;
+    this.transports = new TransportChoice(options, telemetry, hooks, (event) => this.fellBack(event));
   }
 
   /** The open (or opening) transport, or null. */
@@ -158,7 +147,7 @@ export class Supervisor {
   disconnect(callback?: () => void, code?: number, reason?: string): void {
     this.epoch++;
     this.reconnector.reset();
-    this.fallback?.stop();
+    this.transports.fallback?.stop();
     this.stopWatchingPage?.();
     this.stopWatchingPage = null;
     const status = this.machine.status;
@@ -188,8 +177,8 @@ export class Supervisor {
   /** Starts attempt `attempt` (0 = first connect): resolves params/authToken, then opens a transport. */
   private attempt(attempt: number): void {
     const epoch = ++this.epoch;
-    const transport = this.transport();
-    this.watchFallback(transport);
+    const transport = this.transports.next();
+    this.transports.watchFallback(transport);
     this.machine.transition({
       status: 'connecting',
       attempt,
@@ -237,40 +226,6 @@ export class Supervisor {
     }
   }
 
-  /** The class for the next attempt: the fallback once the socket fell back, else the primary. */
-  private transport(): TransportConstructor {
-    return this.fallback?.active ? this.fallback.transport : this.primary();
-  }
-
-  /** Arms the fallback deadline for a primary attempt, or reports a fallback the session store remembered. */
-  private watchFallback(transport: TransportConstructor): void {
-    const fallback = this.fallback;
-    if (fallback === null) return;
-    if (!fallback.active) {
-      fallback.primaryStarted(transportName(transport));
-      return;
-    }
-    const remembered = fallback.rememberedEvent(transportName(this.primary()));
-    if (remembered) this.reportFallback(remembered);
-  }
-
-  /** The primary transport class: the `transport` option, else the default WebSocket transport (made once). */
-  private primary(): TransportConstructor {
-    if (this.transportClass !== null) return this.transportClass;
-    const given = this.options.transport;
-    if (given !== undefined) return (this.transportClass = given);
-    const tuning = this.options.transportOptions;
-    const userNotice = tuning.onNotice;
-    this.transportClass = createWebSocketTransport({
-      ...tuning,
-      onNotice: (message) => {
-        this.telemetry.emit('transport:notice', { measurements: {}, metadata: { message } });
-        if (userNotice) this.runIsolated(() => userNotice(message), 'transportOptions.onNotice');
-      },
-    });
-    return this.transportClass;
-  }
-
   private connectFailed(error: ConnectError): void {
     this.hooks.log('transport', error.message, error.cause);
     this.telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
@@ -284,7 +239,7 @@ export class Supervisor {
     this.reconnector.opened();
     if (!conn.skipHeartbeat) this.heartbeat.start();
     this.hooks.opened();
-    const fallback = this.fallback;
+    const fallback = this.transports.fallback;
     if (fallback === null || this.conn !== conn) return;
     if (fallback.active) fallback.fallbackOpened();
     else {
@@ -298,7 +253,7 @@ export class Supervisor {
     this.hooks.log('transport', 'error', event);
     // Aborting a transport that is still connecting makes some report an error; the app asked for it.
     if (this.machine.status === 'closing') return;
-    if (this.fallback?.primaryFailed()) return;
+    if (this.transports.fallback?.primaryFailed()) return;
     this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: new TransportError({ cause: event }) } });
     // phoenix.js hands error callbacks the transport's own event; keep that for drop-in compatibility.
     this.hooks.error(event);
@@ -310,7 +265,7 @@ export class Supervisor {
       this.finishClosing(event);
       return;
     }
-    if (this.fallback?.primaryFailed()) return;
+    if (this.transports.fallback?.primaryFailed()) return;
     this.dropConnection();
     this.scheduleReconnect('transport_close', { code: event.code, reason: event.reason, requested: false });
     this.hooks.down('transport');
@@ -335,7 +290,7 @@ export class Supervisor {
    * reconnect path already handles channels, params and the page being hidden).
    */
   private fellBack(event: FallbackEvent): void {
-    this.reportFallback(event);
+    this.transports.reportFallback(event);
     const status = this.machine.status;
     if (status !== 'connecting' && status !== 'open') return; // a pending retry picks the fallback up
     const conn = this.dropConnection();
@@ -346,11 +301,6 @@ export class Supervisor {
       this.hooks.down('transport');
       this.hooks.closed(close);
     }
-  }
-
-  private reportFallback(event: FallbackEvent): void {
-    this.hooks.log('transport', `falling back from ${event.from} to ${event.to} (${event.reason}, after ${event.afterMs} ms)`);
-    this.telemetry.emit('transport:fallback', { measurements: { after_ms: event.afterMs }, metadata: { from: event.from, to: event.to } });
   }
 
   /** Forgets the current transport: its late events are ignored from here on. */
@@ -421,22 +371,4 @@ export class Supervisor {
       this.hooks.reportError(error, where);
     }
   }
-}
-
-/** True for promises and other thenables. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Calls a params/authToken function; a throw or rejection becomes a `ConnectError` naming the stage. */
-function resolveSource(stage: 'params' | 'auth_token', source: unknown): unknown {
-  if (typeof source !== 'function') return source;
-  let value: unknown;
-  try {
-    value = (source as () => unknown)();
-  } catch (cause) {
-    return Promise.reject(new ConnectError(stage, { cause }));
-  }
-  if (!isThenable(value)) return value;
-  return Promise.resolve(value).catch((cause: unknown) => Promise.reject(new ConnectError(stage, { cause })));
 }
