@@ -3,78 +3,21 @@
  * In Node 20 phoenix.js's Ajax finds no XMLHttpRequest and uses `fetch` + `AbortController`, so no shim is
  * needed.
  */
-import { LongPoll, Presence, Socket, type Channel, type SocketConnectOption } from 'phoenix';
-import { afterEach, describe, expect, it } from 'vitest';
+import { LongPoll, Presence } from 'phoenix';
+import { describe, expect, it } from 'vitest';
 import type { ServerOptions, TestServer } from '../src/index';
 import { sleep } from './helpers/raw-client';
+import { chatServer as roomServer, connected, nextEvent, phoenixSockets, settle } from './helpers/phoenix-client';
 import { useServer } from './helpers/server';
 
-const sockets: Socket[] = [];
+const longPollSocket = phoenixSockets({ transport: LongPoll, timeout: 2000, longpollerTimeout: 3000 });
 
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-function longPollSocket(server: TestServer, options: Partial<SocketConnectOption> = {}): Socket {
-  const socket = new Socket(server.url, {
-    transport: LongPoll,
-    reconnectAfterMs: () => 20,
-    rejoinAfterMs: () => 20,
-    timeout: 2000,
-    longpollerTimeout: 3000,
-    ...options,
-  });
-  sockets.push(socket);
-  return socket;
-}
-
-function connected(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    socket.onOpen(() => resolve());
-    socket.connect();
-  });
-}
-
-type Outcome = { status: 'ok' | 'error' | 'timeout'; response: unknown };
-
-function settle(push: ReturnType<Channel['push']>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    push
-      .receive('ok', (response: unknown) => resolve({ status: 'ok', response }))
-      .receive('error', (response: unknown) => resolve({ status: 'error', response }))
-      .receive('timeout', () => resolve({ status: 'timeout', response: undefined }));
-  });
-}
-
-function nextEvent(channel: Channel, event: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    const ref = channel.on(event, (payload: unknown) => {
-      channel.off(event, ref);
-      resolve(payload);
-    });
-  });
-}
+/** The chat room with a short LongPoll window, so empty polls come back quickly. */
+const chatServer = (options: ServerOptions = {}): Promise<TestServer> => roomServer({ longPollWindowMs: 500, ...options });
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await sleep(10);
   expect(check()).toBe(true);
-}
-
-async function chatServer(options: ServerOptions = {}): Promise<TestServer> {
-  const server = await useServer({ longPollWindowMs: 500, ...options });
-  server.channel('room:*', {
-    join: (_topic, params) => (params['deny'] ? { error: { reason: 'unauthorized' } } : { ok: { welcome: true } }),
-    afterJoin: (socket) => socket.push('hello', { topic: socket.topic }),
-    handleIn(event, payload, socket) {
-      if (event === 'ok') return { reply: 'ok', response: payload };
-      if (event === 'shout') {
-        socket.broadcast('shout', payload);
-        return { reply: 'ok' };
-      }
-      return undefined;
-    },
-  });
-  return server;
 }
 
 describe('phoenix.js conformance over LongPoll', () => {

@@ -2,88 +2,15 @@
  * The official phoenix.js client (phoenix@1.8.16) against the testkit: if phoenix.js is happy, the
  * testkit speaks the real protocol.
  */
-import { Presence, Socket, type Channel, type SocketConnectOption } from 'phoenix';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Presence } from 'phoenix';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerOptions, TestServer } from '../src/index';
 import { sleep } from './helpers/raw-client';
+import { chatServer, connected, nextEvent, phoenixSockets, settle } from './helpers/phoenix-client';
 import { useServer } from './helpers/server';
 
-const sockets: Socket[] = [];
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
 /** A phoenix.js socket tuned for fast tests. */
-function phoenixSocket(server: TestServer, options: Partial<SocketConnectOption> = {}): Socket {
-  const socket = new Socket(server.url, {
-    transport: WebSocket,
-    reconnectAfterMs: () => 20,
-    rejoinAfterMs: () => 20,
-    timeout: 1000,
-    ...options,
-  });
-  sockets.push(socket);
-  return socket;
-}
-
-function connected(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    socket.onOpen(() => resolve());
-    socket.connect();
-  });
-}
-
-type Outcome = { status: 'ok' | 'error' | 'timeout'; response: unknown };
-
-function settle(push: ReturnType<Channel['push']>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    push
-      .receive('ok', (response: unknown) => resolve({ status: 'ok', response }))
-      .receive('error', (response: unknown) => resolve({ status: 'error', response }))
-      .receive('timeout', () => resolve({ status: 'timeout', response: undefined }));
-  });
-}
-
-function nextEvent(channel: Channel, event: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    const ref = channel.on(event, (payload: unknown) => {
-      channel.off(event, ref);
-      resolve(payload);
-    });
-  });
-}
-
-async function chatServer(options: ServerOptions = {}): Promise<TestServer> {
-  const server = await useServer(options);
-  server.channel('room:*', {
-    join: (_topic, params) => (params['deny'] ? { error: { reason: 'unauthorized' } } : { ok: { welcome: true } }),
-    afterJoin: (socket) => socket.push('hello', { topic: socket.topic }),
-    handleIn(event, payload, socket) {
-      switch (event) {
-        case 'ok':
-          return { reply: 'ok', response: payload };
-        case 'err':
-          return { reply: 'error', response: { reason: 'bad' } };
-        case 'silent':
-          return { noreply: true };
-        case 'shout':
-          socket.broadcast('shout', payload);
-          return { reply: 'ok' };
-        case 'size':
-          return { reply: 'ok', response: { size: (payload as Uint8Array).byteLength, binary: payload instanceof Uint8Array } };
-        case 'bytes':
-          return { reply: 'ok', response: new Uint8Array([1, 2, 3, 4]) };
-        case 'crash':
-          throw new Error('handler crashed');
-        default:
-          return undefined;
-      }
-    },
-  });
-  return server;
-}
+const phoenixSocket = phoenixSockets({ transport: WebSocket, timeout: 1000 });
 
 describe('phoenix.js conformance', () => {
   it('connects over V2 by default', async () => {
