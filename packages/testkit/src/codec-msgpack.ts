@@ -3,7 +3,7 @@ import { EVENTS, VSN } from './constants';
 import type { Codec } from './codec';
 import { MalformedFrameError } from './errors';
 import type { InboundMessage, OutboundBroadcast, OutboundMessage, OutboundReply, WireData } from './frame';
-import { isBinaryPayload, readRef, toBytes } from './frame';
+import { isBinaryPayload, readArrayFrame, toBytes } from './frame';
 
 /**
  * Plain MessagePack maps out (readable by any implementation); msgpackr records are still read in, so a
@@ -38,20 +38,7 @@ export const codecMsgpack: Codec = Object.freeze({
     } catch (cause) {
       throw new MalformedFrameError('frame is not valid MessagePack', { cause });
     }
-    if (!Array.isArray(value) || value.length < 5) {
-      throw new MalformedFrameError('msgpack frames are arrays [join_ref, ref, topic, event, payload]');
-    }
-    const [joinRef, ref, topic, event, payload] = value as unknown[];
-    if (typeof topic !== 'string') throw new MalformedFrameError('msgpack frame: topic must be a string');
-    if (typeof event !== 'string') throw new MalformedFrameError('msgpack frame: event must be a string');
-    return {
-      joinRef: readRef(joinRef, 'join_ref'),
-      ref: readRef(ref, 'ref'),
-      topic,
-      event,
-      payload,
-      binary: payload instanceof Uint8Array,
-    };
+    return readArrayFrame(value, 'msgpack');
   },
 
   encodeMessage(message: OutboundMessage): WireData {

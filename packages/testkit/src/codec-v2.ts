@@ -3,7 +3,7 @@ import { MalformedFrameError } from './errors';
 import type { Codec } from './codec';
 import { decodeClientFrame, encodeServerBroadcast, encodeServerPush, encodeServerReply } from './codec-binary';
 import type { InboundMessage, OutboundBroadcast, OutboundMessage, OutboundReply, WireData } from './frame';
-import { isBinaryPayload, parseJson, readRef, toBytes } from './frame';
+import { isBinaryPayload, parseJson, readArrayFrame, toBytes } from './frame';
 
 /**
  * V2 serializer (vsn 2.0.0): text frames are JSON arrays `[join_ref, ref, topic, event, payload]`;
@@ -16,21 +16,7 @@ export const codecV2: Codec = Object.freeze({
   decode(data: WireData): InboundMessage {
     // The transport hands text frames over as strings and binary frames as bytes.
     if (typeof data !== 'string') return decodeClientFrame(data);
-    const value = parseJson(data);
-    if (!Array.isArray(value) || value.length < 5) {
-      throw new MalformedFrameError('V2 frames are JSON arrays [join_ref, ref, topic, event, payload]');
-    }
-    const [joinRef, ref, topic, event, payload] = value as unknown[];
-    if (typeof topic !== 'string') throw new MalformedFrameError('V2 frame: topic must be a string');
-    if (typeof event !== 'string') throw new MalformedFrameError('V2 frame: event must be a string');
-    return {
-      joinRef: readRef(joinRef, 'join_ref'),
-      ref: readRef(ref, 'ref'),
-      topic,
-      event,
-      payload,
-      binary: false,
-    };
+    return readArrayFrame(parseJson(data), 'V2');
   },
 
   encodeMessage(message: OutboundMessage): WireData {

@@ -85,3 +85,25 @@ export function readRef(value: unknown, field: string): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   throw new MalformedFrameError(`${field} must be a string or null`);
 }
+
+/**
+ * Reads a decoded `[join_ref, ref, topic, event, payload]` array (V2 JSON and msgpack alike); extra
+ * elements are ignored, as Phoenix does. `kind` names the format in error messages. Only msgpack can carry
+ * bytes inside the array; a JSON-parsed payload is never a `Uint8Array`.
+ */
+export function readArrayFrame(value: unknown, kind: string): InboundMessage {
+  if (!Array.isArray(value) || value.length < 5) {
+    throw new MalformedFrameError(`${kind} frames are arrays [join_ref, ref, topic, event, payload]`);
+  }
+  const [joinRef, ref, topic, event, payload] = value as unknown[];
+  if (typeof topic !== 'string') throw new MalformedFrameError(`${kind} frame: topic must be a string`);
+  if (typeof event !== 'string') throw new MalformedFrameError(`${kind} frame: event must be a string`);
+  return {
+    joinRef: readRef(joinRef, 'join_ref'),
+    ref: readRef(ref, 'ref'),
+    topic,
+    event,
+    payload,
+    binary: payload instanceof Uint8Array,
+  };
+}
