@@ -10,7 +10,7 @@ import type { Telemetry } from './telemetry';
  * A bounded FIFO of messages for the next open transport. A full buffer emits `buffer:overflow`.
  *
  * @example
- * const outbox = new Outbox({ limit: 1000, policy: 'drop-oldest', telemetry, channelFor: (ref) => router.byRef(ref) });
+ * const outbox = new Outbox({ limit: 1000, policy: 'drop-oldest', telemetry, channelFor: (ref, topic) => router.byRef(ref, topic) });
  * if (!outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, 1000);
  * transport.onopen = () => outbox.flush((m) => send(m));
  */

@@ -94,14 +94,10 @@ export class Router<C extends HostedChannel = HostedChannel> {
     return message.joinRef !== null ? 'stale_join_ref' : 'unknown_topic';
   }
 
-  /** The channel bound to `joinRef` (on `topic`, when known), if any. */
-  byRef(joinRef: string, topic?: string): C | undefined {
+  /** The channel bound to `joinRef` on `topic`, if any; never walks channels of other topics. */
+  byRef(joinRef: string, topic: string): C | undefined {
     const bound = this.byJoinRef.get(joinRef);
     if (bound !== undefined) return bound;
-    if (topic === undefined) {
-      for (const channel of this.all()) if (channel.joinRef === joinRef) return channel;
-      return undefined;
-    }
     const newest = this.byTopic.get(topic);
     if (newest !== undefined && newest.joinRef === joinRef) return newest;
     const older = this.older.get(topic);
