@@ -20,6 +20,21 @@ function openTimeout(reject, what) {
   return setTimeout(() => reject(new Error(`${what}: socket did not open within 30 s`)), 30_000);
 }
 
+/** Resolves when a raw `ws` socket opens; rejects on its error or after 30 s. */
+export function wsOpened(ws, what) {
+  return new Promise((resolve, reject) => {
+    const timer = openTimeout(reject, what);
+    ws.once('open', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
 /**
  * phoenix.js-API clients (ours and phoenix) share the join loop. Like the floor, it keeps no per-channel
  * app state beyond the `on` handler: the receive hooks are three functions shared by every join (an app
@@ -80,17 +95,7 @@ export const CLIENTS = {
         if (event === channel.event) channel.handler(msg[4]);
         else if (event === 'phx_reply' && channel.onReply !== null) channel.onReply(msg);
       });
-      await new Promise((resolve, reject) => {
-        const timer = openTimeout(reject, 'floor');
-        ws.once('open', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        ws.once('error', (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
-      });
+      await wsOpened(ws, 'floor');
       // Phoenix closes connections that send nothing for 60 s; a real client beats.
       const heartbeat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000);
       heartbeat.unref();

@@ -12,7 +12,7 @@
 // header parse for kind-2 binary broadcasts (the payload handed over as a Uint8Array view, no copy),
 // a hand-written kind-0 header for binary pushes, and one Map from ref to reply callbacks.
 import { encodeBinaryPush, BINARY_KIND } from './binary-frames.mjs';
-import { CLIENTS } from './clients.mjs';
+import { CLIENTS, wsOpened } from './clients.mjs';
 import { EVENT, topicOf } from './frames.mjs';
 
 const PUSH_TIMEOUT_MS = 120_000;
@@ -69,17 +69,7 @@ async function connectFloor(url) {
     if (joinRef !== null && joinRef !== channel.joinRef) return;
     if (event === EVENT) channel.handler(msg[4]);
   });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('floor: socket did not open within 30 s')), 30_000);
-    ws.once('open', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
+  await wsOpened(ws, 'floor');
   const heartbeat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000);
   heartbeat.unref();
   const topics = [];
