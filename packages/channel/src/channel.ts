@@ -18,7 +18,7 @@ export type ChannelParams = PayloadSource<Record<string, unknown>>;
 /** Reason given to `onError` callbacks when the socket, not the server, broke the channel. */
 export type ChannelErrorReason = unknown;
 
-const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
+const LIFECYCLE = /* @__PURE__ */ new Set<string>(/* @__PURE__ */ Object.values(CHANNEL_EVENTS));
 
 const CHANNEL_STATES: readonly ChannelState[] = ['closed', 'errored', 'joining', 'joined', 'leaving'];
 const JOINED_ONCE = 8;

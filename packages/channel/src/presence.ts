@@ -20,7 +20,7 @@ export interface PresenceOptions {
 }
 
 /** Phoenix's presence event names. */
-export const DEFAULT_PRESENCE_EVENTS = Object.freeze({ state: 'presence_state', diff: 'presence_diff' } as const);
+export const DEFAULT_PRESENCE_EVENTS = /* @__PURE__ */ Object.freeze({ state: 'presence_state', diff: 'presence_diff' } as const);
 
 /** The part of a channel a Presence needs; any `Channel<In, Out>` fits, and so does a phoenix.js one. */
 export interface PresenceChannel {

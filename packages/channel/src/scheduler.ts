@@ -21,7 +21,7 @@ const perf = (globalThis as { performance?: { now(): number } }).performance;
  * The platform's timers. In Node they are `unref()`ed: an idle client never keeps a process alive on
  * its own (the open connection does).
  */
-export const realScheduler: Scheduler = Object.freeze({
+export const realScheduler: Scheduler = /* @__PURE__ */ Object.freeze({
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const handle = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
     handle.unref?.();

@@ -27,7 +27,7 @@ export interface TypingIndicatorOptions {
 }
 
 /** Defaults of {@link TypingIndicatorOptions}. */
-export const DEFAULT_TYPING_INDICATOR_OPTIONS = Object.freeze({
+export const DEFAULT_TYPING_INDICATOR_OPTIONS = /* @__PURE__ */ Object.freeze({
   event: 'typing',
   timeoutMs: 3000,
   payload: (typing: boolean): Record<string, unknown> => ({ typing }),

@@ -10,9 +10,9 @@ export type BackoffSchedule = (tries: number) => number;
 export type JitterMode = 'full' | 'none';
 
 /** phoenix.js's reconnect steps, ms; 5000 after the last. */
-export const DEFAULT_RECONNECT_STEPS_MS: readonly number[] = Object.freeze([10, 50, 100, 150, 200, 250, 500, 1000, 2000]);
+export const DEFAULT_RECONNECT_STEPS_MS: readonly number[] = /* @__PURE__ */ Object.freeze([10, 50, 100, 150, 200, 250, 500, 1000, 2000]);
 /** phoenix.js's rejoin steps, ms; 10000 after the last. */
-export const DEFAULT_REJOIN_STEPS_MS: readonly number[] = Object.freeze([1000, 2000, 5000]);
+export const DEFAULT_REJOIN_STEPS_MS: readonly number[] = /* @__PURE__ */ Object.freeze([1000, 2000, 5000]);
 
 /**
  * Jittered delays never go below this (unless the base is smaller), so a random draw near 0 cannot turn

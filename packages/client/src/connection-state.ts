@@ -50,7 +50,7 @@ export type SocketState =
   | { readonly status: 'closed'; readonly reason: ClosedReason; readonly attempts: number; readonly lastClose: CloseInfo | null };
 
 /** Moves each status may make. */
-const ALLOWED: Readonly<Record<ConnectionStatus, readonly ConnectionStatus[]>> = Object.freeze({
+const ALLOWED: Readonly<Record<ConnectionStatus, readonly ConnectionStatus[]>> = /* @__PURE__ */ Object.freeze({
   idle: ['connecting', 'closed'],
   connecting: ['open', 'closing', 'reconnecting', 'closed'],
   open: ['closing', 'reconnecting', 'closed'],
@@ -76,7 +76,7 @@ export function phoenixConnectionState(status: ConnectionStatus): 'connecting' |
   }
 }
 
-const TRANSPORT_UP: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
+const TRANSPORT_UP: ReadonlySet<ConnectionStatus> = /* @__PURE__ */ new Set(['connecting', 'open', 'closing']);
 
 /**
  * Holds the current snapshot. `transition()` is the only way to change it; it emits:

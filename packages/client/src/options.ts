@@ -207,7 +207,7 @@ export interface SocketOptions {
 }
 
 /** Defaults of every option that has one. */
-export const DEFAULT_SOCKET_OPTIONS = Object.freeze({
+export const DEFAULT_SOCKET_OPTIONS = /* @__PURE__ */ Object.freeze({
   timeout: 10_000,
   heartbeatIntervalMs: 30_000,
   jitter: 'full' as JitterMode,

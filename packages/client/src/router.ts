@@ -7,7 +7,7 @@ import type { HostedChannel } from '@phx-socket/channel';
 import type { Message } from '@phx-socket/transport';
 
 /** Returned when there is nothing to list; callers only read it. */
-const NONE: readonly never[] = Object.freeze([]);
+const NONE: readonly never[] = /* @__PURE__ */ Object.freeze([]);
 
 /** Why a message reached no channel. */
 export type DropReason = 'stale_join_ref' | 'unknown_topic';

@@ -65,7 +65,7 @@ export interface TopicHandlerStats extends RouteCacheStats {
   unmatched: number;
 }
 
-const LIFECYCLE = new Set<string>(Object.values(CHANNEL_EVENTS));
+const LIFECYCLE = /* @__PURE__ */ new Set<string>(/* @__PURE__ */ Object.values(CHANNEL_EVENTS));
 
 function checkSpec(option: string, spec: unknown): ChannelHandlerSpec {
   if (typeof spec === 'function') return spec as ChannelHandlerClass;

@@ -28,7 +28,7 @@ export interface BinaryPoolOptions {
 }
 
 /** Defaults of {@link BinaryPoolOptions}. */
-export const DEFAULT_BINARY_POOL_OPTIONS = Object.freeze({ size: 1000, maxAgeMs: 300_000, cleanupIntervalMs: 60_000 });
+export const DEFAULT_BINARY_POOL_OPTIONS = /* @__PURE__ */ Object.freeze({ size: 1000, maxAgeMs: 300_000, cleanupIntervalMs: 60_000 });
 
 /** Counters since creation (or `resetStats()`), plus current occupancy. */
 export interface BinaryPoolStats extends MeteredCacheStats {

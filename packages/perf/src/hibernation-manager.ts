@@ -58,7 +58,7 @@ export interface HibernationOptions {
 }
 
 /** Defaults of {@link HibernationOptions}. */
-export const DEFAULT_HIBERNATION_OPTIONS = Object.freeze({
+export const DEFAULT_HIBERNATION_OPTIONS = /* @__PURE__ */ Object.freeze({
   enabled: true,
   idleTimeoutMs: 300_000,
   memoryThreshold: Infinity,

@@ -67,7 +67,7 @@ export interface PerfScheduler {
 const perf = (globalThis as { performance?: { now(): number } }).performance;
 
 /** Platform timers, `unref()`ed in Node so a cache cleanup never keeps a process alive. */
-export const platformScheduler: PerfScheduler = Object.freeze({
+export const platformScheduler: PerfScheduler = /* @__PURE__ */ Object.freeze({
   setTimeout(fn: () => void, ms: number): unknown {
     const handle = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
     handle.unref?.();

@@ -20,7 +20,7 @@ export interface PerformanceMonitorOptions {
 }
 
 /** Defaults of {@link PerformanceMonitorOptions}. */
-export const DEFAULT_PERFORMANCE_MONITOR_OPTIONS = Object.freeze({
+export const DEFAULT_PERFORMANCE_MONITOR_OPTIONS = /* @__PURE__ */ Object.freeze({
   histogramSize: 2048,
   now: (): number => globalThis.performance.now(),
 });

@@ -20,7 +20,7 @@ export interface RouteCacheOptions {
 }
 
 /** Defaults of {@link RouteCacheOptions}. */
-export const DEFAULT_ROUTE_CACHE_OPTIONS = Object.freeze({ size: 1000, ttlMs: 0, cleanupIntervalMs: 60_000 });
+export const DEFAULT_ROUTE_CACHE_OPTIONS = /* @__PURE__ */ Object.freeze({ size: 1000, ttlMs: 0, cleanupIntervalMs: 60_000 });
 
 /** Counters since creation, plus current occupancy. */
 export interface RouteCacheStats extends MeteredCacheStats {
@@ -42,7 +42,7 @@ interface Compiled<V> {
 
 const ENTRY_OVERHEAD_BYTES = 64;
 /** lru-cache cannot hold `undefined`; "no pattern matched" is cached as this. */
-const NO_MATCH = Symbol('no match');
+const NO_MATCH = /* @__PURE__ */ Symbol('no match');
 
 function compile<V>(pattern: string, value: V): Compiled<V> {
   const star = pattern.indexOf('*');

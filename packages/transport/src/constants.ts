@@ -4,7 +4,7 @@
  */
 
 /** Control events a channel sends and receives. */
-export const CHANNEL_EVENTS = Object.freeze({
+export const CHANNEL_EVENTS = /* @__PURE__ */ Object.freeze({
   join: 'phx_join',
   leave: 'phx_leave',
   reply: 'phx_reply',
@@ -21,22 +21,24 @@ export const PHOENIX_TOPIC = 'phoenix' as const;
 export const HEARTBEAT_EVENT = 'heartbeat' as const;
 
 /** Serializer versions the server understands (`vsn` query parameter). */
-export const VSN = Object.freeze({ v1: '1.0.0', v2: '2.0.0' } as const);
+export const VSN = /* @__PURE__ */ Object.freeze({ v1: '1.0.0', v2: '2.0.0' } as const);
+// A literal, not `VSN.v2`: a module-level property read keeps this whole module in every bundle, as
+// bundlers cannot prove the read has no side effect. Same in the serializers' `vsn`.
 /** The vsn a client sends when none is given. */
-export const DEFAULT_VSN = VSN.v2;
+export const DEFAULT_VSN = '2.0.0' satisfies typeof VSN.v2;
 
 /** Kind byte at offset 0 of a V2 binary frame. */
-export const BINARY_KINDS = Object.freeze({ push: 0, reply: 1, broadcast: 2 } as const);
+export const BINARY_KINDS = /* @__PURE__ */ Object.freeze({ push: 0, reply: 1, broadcast: 2 } as const);
 
 /** Reply statuses in a `phx_reply` payload. */
-export const REPLY_STATUS = Object.freeze({ ok: 'ok', error: 'error' } as const);
+export const REPLY_STATUS = /* @__PURE__ */ Object.freeze({ ok: 'ok', error: 'error' } as const);
 
 /** WebSocket-compatible readyState values every transport reports. */
-export const READY_STATE = Object.freeze({ connecting: 0, open: 1, closing: 2, closed: 3 } as const);
+export const READY_STATE = /* @__PURE__ */ Object.freeze({ connecting: 0, open: 1, closing: 2, closed: 3 } as const);
 export type ReadyState = (typeof READY_STATE)[keyof typeof READY_STATE];
 
 /** Endpoint path suffixes appended to the socket URL. */
-export const TRANSPORT_PATHS = Object.freeze({ websocket: 'websocket', longpoll: 'longpoll' } as const);
+export const TRANSPORT_PATHS = /* @__PURE__ */ Object.freeze({ websocket: 'websocket', longpoll: 'longpoll' } as const);
 
 /** Prefix of the WebSocket subprotocol that carries `authToken` (Phoenix 1.8). */
 export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.' as const;
@@ -49,7 +51,7 @@ export const AUTH_TOKEN_HEADER = 'X-Phoenix-AuthToken' as const;
  * LongPoll protocol statuses: the `status` field of every JSON answer (Phoenix answers HTTP 200 and puts
  * the real status in the body, a relic of XDomainRequest).
  */
-export const LONGPOLL_STATUS = Object.freeze({
+export const LONGPOLL_STATUS = /* @__PURE__ */ Object.freeze({
   /** Messages are in `messages`. */
   ok: 200,
   /** The poll window passed without messages: poll again. */

@@ -53,7 +53,7 @@ export interface LongPollOptions {
 }
 
 /** Defaults of every LongPoll option that has one. */
-export const DEFAULT_LONGPOLL_OPTIONS = Object.freeze({
+export const DEFAULT_LONGPOLL_OPTIONS = /* @__PURE__ */ Object.freeze({
   pollTimeoutMs: 20_000,
   maxBatchSize: MAX_LONGPOLL_BATCH,
   credentials: 'same-origin' as const,

@@ -29,7 +29,7 @@ export interface LongPollErrorEvent {
 const NO_STATUS = 1005;
 
 /** Close codes and reasons, as phoenix.js's LongPoll reports them. */
-const CLOSES = Object.freeze({
+const CLOSES = /* @__PURE__ */ Object.freeze({
   timeout: { code: 1005, reason: 'timeout' },
   forbidden: { code: 1008, reason: 'forbidden' },
   sessionGone: { code: LONGPOLL_CLOSE_SESSION_GONE, reason: 'session_gone' },

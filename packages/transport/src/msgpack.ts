@@ -40,7 +40,7 @@ export interface MsgpackSerializerOptions {
 }
 
 /** Defaults of every msgpack option. */
-export const DEFAULT_MSGPACK_OPTIONS = Object.freeze({ useRecords: false, useFloat32: false });
+export const DEFAULT_MSGPACK_OPTIONS = /* @__PURE__ */ Object.freeze({ useRecords: false, useFloat32: false });
 
 /** A msgpack `Serializer`; `name` is `'msgpack'`, `vsn` is `MSGPACK_VSN`. */
 export interface MsgpackSerializer extends Serializer {

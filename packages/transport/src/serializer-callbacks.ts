@@ -31,7 +31,7 @@ export interface CallbackSerializerOptions {
   vsn?: string;
 }
 
-const NOT_CALLED = Symbol('not called');
+const NOT_CALLED = /* @__PURE__ */ Symbol('not called');
 
 function toFrame(result: unknown): RawFrame | null {
   if (typeof result === 'string' || result instanceof ArrayBuffer) return result;

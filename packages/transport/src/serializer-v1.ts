@@ -72,4 +72,4 @@ function decode(frame: RawFrame | ArrayBufferView): Message {
  * @example
  * const socket = new Socket('/socket', { serializer: v1Serializer }); // connects with vsn=1.0.0
  */
-export const v1Serializer = Object.freeze({ name: 'v1', vsn: VSN.v1, encode, decode });
+export const v1Serializer = /* @__PURE__ */ Object.freeze({ name: 'v1', vsn: '1.0.0' satisfies typeof VSN.v1, encode, decode });

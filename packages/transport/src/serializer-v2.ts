@@ -77,4 +77,4 @@ function shapeError(parsed: unknown, frame: string): DecodeError {
  * v2Serializer.encode({ joinRef: '1', ref: '2', topic: 'room:1', event: 'msg', payload: { body: 'hi' } });
  * // '["1","2","room:1","msg",{"body":"hi"}]'
  */
-export const v2Serializer = Object.freeze({ name: 'v2', vsn: VSN.v2, encode, decode });
+export const v2Serializer = /* @__PURE__ */ Object.freeze({ name: 'v2', vsn: '2.0.0' satisfies typeof VSN.v2, encode, decode });

@@ -7,14 +7,14 @@
  */
 
 /** Shared UTF-8 encoder. */
-export const utf8Encoder = new TextEncoder();
+export const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Shared UTF-8 decoder. `fatal: true` makes malformed UTF-8 a thrown `TypeError` instead of a silent
  * U+FFFD, so a corrupt binary header is reported as a `DecodeError` rather than routed to a wrong topic.
  * `ignoreBOM: true` keeps a leading U+FEFF in a topic as the server sent it.
  */
-export const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export const utf8Decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * UTF-8 byte length of `text` without allocating the encoded bytes. Lone surrogates count as 3 bytes,

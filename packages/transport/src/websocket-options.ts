@@ -96,13 +96,13 @@ export interface WebSocketTransportOptions {
 }
 
 /** Defaults merged under the options given; options not listed here default to `undefined`. */
-export const DEFAULT_WEBSOCKET_TRANSPORT_OPTIONS = Object.freeze({
+export const DEFAULT_WEBSOCKET_TRANSPORT_OPTIONS = /* @__PURE__ */ Object.freeze({
   noDelay: true,
   keepAlive: true,
   keepAliveInitialDelayMs: 30_000,
   connectTimeoutMs: 10_000,
   compression: false,
-  headers: Object.freeze({}) as Readonly<Record<string, string>>,
+  headers: /* @__PURE__ */ Object.freeze({}) as Readonly<Record<string, string>>,
   maxPayloadBytes: 100 * 1024 * 1024,
   rejectUnauthorized: true,
 } as const);
@@ -120,7 +120,7 @@ export interface ResolvedWebSocketTransportOptions extends WebSocketTransportOpt
 }
 
 /** Options that only mean something where we own the TCP socket (Node). */
-export const NODE_ONLY_OPTIONS = Object.freeze([
+export const NODE_ONLY_OPTIONS = /* @__PURE__ */ Object.freeze([
   'noDelay',
   'keepAlive',
   'keepAliveInitialDelayMs',
