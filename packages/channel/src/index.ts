@@ -1,4 +1,4 @@
-export { Channel, type ChannelParams, type EventMap } from './channel';
+export { Channel, type ChannelParams, type EventMap, type PayloadOf } from './channel';
 export { Push, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type ReplyTarget } from './push';
 export type { BindingCallback, BindingErrorSink } from './bindings';
 export {

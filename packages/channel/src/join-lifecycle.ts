@@ -1,0 +1,107 @@
+import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
+import type { HostedChannel } from './host';
+import { PackedChannel } from './packed-channel';
+import { Push, type PushStatus } from './push';
+import { RetryTimer, type RetryTarget } from './retry-timer';
+
+/**
+ * How a channel gets into its topic and back in: the (re)join, the outcomes of its join push, and the
+ * rejoin with backoff after a refused or timed-out join or an error. The channel is the join push's
+ * listener and its own rejoin timer's target, so none of this costs a closure per channel.
+ */
+export abstract class JoinLifecycle extends PackedChannel implements HostedChannel, RetryTarget {
+  /** @internal */
+  abstract dispatch(message: Message): void;
+  /** @internal */
+  abstract onSocketOpen(): void;
+  /** @internal */
+  abstract onSocketDown(reason: string): void;
+
+  /** @internal The join push went out with a new ref. */
+  override pushSent(push: Push, ref: string): void {
+    if (push === this.joinPush) this.onJoinSent(ref);
+  }
+
+  /** @internal The join push got its reply or timed out. */
+  override pushSettled(push: Push, status: PushStatus, response: unknown, sentAt?: number): void {
+    if (push !== this.joinPush) return;
+    const now = this.host.scheduler.now();
+    const durationMs = now - (this.joinStartedAt(sentAt) ?? now);
+    if (status === 'ok') this.onJoinOk(durationMs);
+    else if (status === 'error') this.onJoinFailed(response, durationMs);
+    else this.onJoinTimeout(durationMs);
+  }
+
+  /** @internal Rejoin timer fired. */
+  retry(): void {
+    if (this.host.isConnected()) this.rejoin();
+  }
+
+  /** @internal */
+  retryDelayMs(tries: number): number {
+    return this.host.rejoinAfterMs(tries);
+  }
+
+  protected rejoin(timeoutMs: number = this.timeoutMs): void {
+    if (this.current === 'leaving') return;
+    this.host.leaveOpenTopic(this);
+    this.transition('joining');
+    this.startJoinClock();
+    this.joinPush.resend(timeoutMs);
+  }
+
+  protected scheduleRejoin(): void {
+    (this.rejoinTimer ??= new RetryTimer(this.host.scheduler, this)).schedule();
+  }
+
+  /** Each join push carries a new ref, which becomes the join_ref; the old one is stale from now on. */
+  private onJoinSent(ref: string): void {
+    const previous = this.currentJoinRef;
+    this.currentJoinRef = ref;
+    this.host.bindJoinRef(this, ref, previous);
+    if (this.host.wants?.('channel:joining') === false) return;
+    this.host.emit('channel:joining', {
+      measurements: { attempt: (this.rejoinTimer?.attempts ?? 0) + 1 },
+      metadata: { topic: this.topic, join_ref: ref },
+    });
+  }
+
+  private onJoinOk(durationMs: number): void {
+    this.rejoinTimer?.reset();
+    this.transition('joined');
+    this.host.emit('channel:joined', {
+      measurements: { duration_ms: durationMs },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '' },
+    });
+    this.pushBuffer?.drain((push) => this.flush(push));
+  }
+
+  private onJoinFailed(response: unknown, durationMs: number): void {
+    this.host.emit('channel:join_failed', {
+      measurements: { duration_ms: durationMs },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: response },
+    });
+    if (this.current === 'leaving' || this.current === 'closed') return;
+    this.transition('errored');
+    if (this.host.isConnected()) this.scheduleRejoin();
+  }
+
+  private onJoinTimeout(durationMs: number): void {
+    this.host.log('channel', `timeout ${this.topic} (${this.currentJoinRef})`, this.joinPush.timeoutMs);
+    this.host.emit('channel:join_failed', {
+      measurements: { duration_ms: durationMs },
+      metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: 'timeout' },
+    });
+    if (this.current === 'leaving' || this.current === 'closed') return;
+    // Tell the server to drop the half-made join; the reply (if any) is not awaited.
+    if (this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
+    this.transition('errored');
+    this.joinPush.reset();
+    if (this.host.isConnected()) this.scheduleRejoin();
+  }
+
+  private flush(push: Push): void {
+    if (this.canPush()) push.send();
+    else this.buffer().hold(push);
+  }
+}
