@@ -27,34 +27,38 @@ export type SocketCallbackKind = keyof SocketCallbackMap;
  * cbs.off(['1']);
  */
 export class SocketCallbacks {
-  private readonly lists: { [K in SocketCallbackKind]: Map<string, SocketCallbackMap[K]> } = {
+  readonly #lists: { [K in SocketCallbackKind]: Map<string, SocketCallbackMap[K]> } = {
     open: new Map(),
     close: new Map(),
     error: new Map(),
     message: new Map(),
   };
 
-  constructor(private readonly onThrow: (error: unknown, where: string) => void) {}
+  readonly #onThrow: (error: unknown, where: string) => void;
+
+  constructor(onThrow: (error: unknown, where: string) => void) {
+    this.#onThrow = onThrow;
+  }
 
   add<K extends SocketCallbackKind>(kind: K, ref: string, callback: SocketCallbackMap[K]): string {
     if (typeof callback !== 'function') throw new TypeError(`on${kind[0]!.toUpperCase()}${kind.slice(1)}(callback): callback must be a function`);
-    this.lists[kind].set(ref, callback);
+    this.#lists[kind].set(ref, callback);
     return ref;
   }
 
   /** Removes the callbacks registered under `refs`, whatever their kind. */
   off(refs: readonly string[]): void {
     for (const ref of refs) {
-      this.lists.open.delete(ref);
-      this.lists.close.delete(ref);
-      this.lists.error.delete(ref);
-      this.lists.message.delete(ref);
+      this.#lists.open.delete(ref);
+      this.#lists.close.delete(ref);
+      this.#lists.error.delete(ref);
+      this.#lists.message.delete(ref);
     }
   }
 
   /** True when any callback of `kind` is registered. */
   has(kind: SocketCallbackKind): boolean {
-    return this.lists[kind].size > 0;
+    return this.#lists[kind].size > 0;
   }
 
   run(kind: 'open'): void;
@@ -62,13 +66,13 @@ export class SocketCallbacks {
   run(kind: 'error', error: unknown): void;
   run(kind: 'message', message: Message): void;
   run(kind: SocketCallbackKind, arg?: unknown): void {
-    const list = this.lists[kind] as Map<string, (arg: unknown) => void>;
+    const list = this.#lists[kind] as Map<string, (arg: unknown) => void>;
     if (list.size === 0) return;
     for (const callback of list.values()) {
       try {
         callback(arg);
       } catch (error) {
-        this.onThrow(error, `socket on${kind[0]!.toUpperCase()}${kind.slice(1)} callback`);
+        this.#onThrow(error, `socket on${kind[0]!.toUpperCase()}${kind.slice(1)} callback`);
       }
     }
   }

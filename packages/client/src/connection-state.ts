@@ -87,27 +87,33 @@ const TRANSPORT_UP: ReadonlySet<ConnectionStatus> = /* @__PURE__ */ new Set(['co
  * - `socket:reconnect_exhausted` on entering `closed` because attempts ran out.
  */
 export class ConnectionStateMachine {
-  private current: SocketState = Object.freeze({ status: 'idle' });
+  #current: SocketState = Object.freeze({ status: 'idle' });
+
+  readonly #telemetry: Telemetry;
+  readonly #onIllegal: (from: ConnectionStatus, to: ConnectionStatus) => void;
 
   constructor(
-    private readonly telemetry: Telemetry,
+    telemetry: Telemetry,
     /** Called on an illegal move (a bug); the move is applied anyway so the socket keeps working. */
-    private readonly onIllegal: (from: ConnectionStatus, to: ConnectionStatus) => void,
-  ) {}
+    onIllegal: (from: ConnectionStatus, to: ConnectionStatus) => void,
+  ) {
+    this.#telemetry = telemetry;
+    this.#onIllegal = onIllegal;
+  }
 
   get state(): SocketState {
-    return this.current;
+    return this.#current;
   }
 
   get status(): ConnectionStatus {
-    return this.current.status;
+    return this.#current.status;
   }
 
   transition(next: SocketState): void {
-    const prev = this.current;
-    if (!canTransition(prev.status, next.status)) this.onIllegal(prev.status, next.status);
-    this.current = Object.freeze(next);
-    const t = this.telemetry;
+    const prev = this.#current;
+    if (!canTransition(prev.status, next.status)) this.#onIllegal(prev.status, next.status);
+    this.#current = Object.freeze(next);
+    const t = this.#telemetry;
 
     switch (next.status) {
       case 'connecting':
@@ -123,7 +129,7 @@ export class ConnectionStateMachine {
         });
         return;
       case 'reconnecting':
-        this.emitDisconnected(prev, next.lastClose);
+        this.#emitDisconnected(prev, next.lastClose);
         if (next.delayMs !== null) {
           t.emit('socket:reconnect_scheduled', {
             measurements: { attempt: next.attempt, delay_ms: next.delayMs },
@@ -132,7 +138,7 @@ export class ConnectionStateMachine {
         }
         return;
       case 'closed':
-        this.emitDisconnected(prev, next.lastClose);
+        this.#emitDisconnected(prev, next.lastClose);
         if (next.reason === 'reconnect_exhausted') {
           t.emit('socket:reconnect_exhausted', { measurements: { attempts: next.attempts }, metadata: {} });
         }
@@ -142,9 +148,9 @@ export class ConnectionStateMachine {
     }
   }
 
-  private emitDisconnected(prev: SocketState, close: CloseInfo | null): void {
+  #emitDisconnected(prev: SocketState, close: CloseInfo | null): void {
     if (close === null || !TRANSPORT_UP.has(prev.status)) return;
-    this.telemetry.emit('socket:disconnected', {
+    this.#telemetry.emit('socket:disconnected', {
       measurements: {},
       metadata: { code: close.code, reason: close.reason, requested: close.requested },
     });

@@ -44,7 +44,7 @@ const ignore = (): void => {};
 export class Connection {
   /** Transport name for state and telemetry (`'WebSocket'`, `'LongPoll'`...). */
   readonly name: string;
-  private readonly transport: TransportLike;
+  readonly #transport: TransportLike;
 
   constructor(
     transport: TransportConstructor,
@@ -54,22 +54,22 @@ export class Connection {
     handlers: ConnectionHandlers,
   ) {
     this.name = transportName(transport);
-    this.transport = new transport(url, authTokenProtocols(authToken));
-    this.transport.binaryType = binaryType;
-    this.transport.onopen = () => handlers.open(this);
-    this.transport.onmessage = (event) => handlers.message(this, event);
-    this.transport.onerror = (event) => handlers.error(this, event);
-    this.transport.onclose = (event) => handlers.close(this, event ?? { code: 1006, reason: '' });
+    this.#transport = new transport(url, authTokenProtocols(authToken));
+    this.#transport.binaryType = binaryType;
+    this.#transport.onopen = () => handlers.open(this);
+    this.#transport.onmessage = (event) => handlers.message(this, event);
+    this.#transport.onerror = (event) => handlers.error(this, event);
+    this.#transport.onclose = (event) => handlers.close(this, event ?? { code: 1006, reason: '' });
   }
 
   /** False for transports without heartbeats (LongPoll): the server sees their polls instead. */
   get skipHeartbeat(): boolean {
-    return (this.transport as TransportLike & MaybeHeartbeatless).skipHeartbeat === true;
+    return (this.#transport as TransportLike & MaybeHeartbeatless).skipHeartbeat === true;
   }
 
   /** The transport's WebSocket-style readyState. */
   get readyState(): number {
-    return this.transport.readyState;
+    return this.#transport.readyState;
   }
 
   /**
@@ -78,7 +78,7 @@ export class Connection {
    */
   send(frame: RawFrame): boolean {
     try {
-      this.transport.send(frame);
+      this.#transport.send(frame);
       return true;
     } catch (error) {
       if (error instanceof PhxError) throw error;
@@ -88,19 +88,19 @@ export class Connection {
 
   /** phoenix.js sets `timeout` on its transport (LongPoll's request timeout); only where there is one. */
   setRequestTimeout(ms: number): void {
-    const target = this.transport as TransportLike & { timeout?: unknown };
+    const target = this.#transport as TransportLike & { timeout?: unknown };
     if (typeof target.timeout === 'number') target.timeout = ms;
   }
 
   /** Starts a close handshake. Never throws. */
   close(code?: number, reason?: string): void {
     try {
-      if (code === undefined) this.transport.close();
-      else this.transport.close(code, reason);
+      if (code === undefined) this.#transport.close();
+      else this.#transport.close(code, reason);
     } catch {
       // Invalid code/reason from the app, or already closed: either way the transport is done for us.
       try {
-        this.transport.close();
+        this.#transport.close();
       } catch {
         // Nothing left to do.
       }
@@ -109,7 +109,7 @@ export class Connection {
 
   /** Drops the transport at once (no handshake where the transport allows it): the peer is unresponsive. */
   abort(code: number, reason: string): void {
-    const terminable = this.transport as TransportLike & MaybeTerminable;
+    const terminable = this.#transport as TransportLike & MaybeTerminable;
     if (typeof terminable.terminate === 'function') {
       try {
         terminable.terminate();
@@ -123,10 +123,10 @@ export class Connection {
 
   /** Stops every callback. Handlers become no-ops rather than null so a late `error` never goes unhandled. */
   detach(): void {
-    this.transport.onopen = ignore;
-    this.transport.onmessage = ignore;
-    this.transport.onerror = ignore;
-    this.transport.onclose = ignore;
+    this.#transport.onopen = ignore;
+    this.#transport.onmessage = ignore;
+    this.#transport.onerror = ignore;
+    this.#transport.onclose = ignore;
   }
 }
 

@@ -59,7 +59,7 @@ export class HeartbeatTimeoutError extends PhxError<'heartbeat_timeout'> {
   constructor(timeoutMs: number) {
     super(
       'heartbeat_timeout',
-      `no heartbeat reply within ${timeoutMs} ms; the connection was closed and the socket reconnects (raise heartbeatTimeoutMs on slow links)`,
+      `no heartbeat reply within ${timeoutMs} ms; reconnecting (raise heartbeatTimeoutMs on slow links)`,
     );
     this.timeoutMs = timeoutMs;
   }

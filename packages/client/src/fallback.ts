@@ -41,50 +41,51 @@ export const FALLBACK_KEY_PREFIX = 'phx:fallback:';
  * if (fb.active) useLongPoll(); else { fb.primaryStarted(primaryName); }
  */
 export class TransportFallback {
-  private state: 'armed' | 'active' | 'settled' = 'armed';
-  private timer: TimerHandle | null = null;
-  private startedAt = 0;
-  private primaryName = '';
-  /** Used when no session store exists (Node): remembered for this socket's life. */
-  private remembered = false;
-  private primaryOpen = false;
+  #state: 'armed' | 'active' | 'settled' = 'armed';
+  #timer: TimerHandle | null = null;
+  #startedAt = 0;
+  #primaryName = '';
+  #primaryOpen = false;
   /** The store said "fall back" at construction; announced once with the first attempt. */
-  private rememberedUnannounced: boolean;
+  #rememberedUnannounced: boolean;
 
-  constructor(private readonly options: FallbackOptions) {
-    this.rememberedUnannounced = this.readStore();
-    if (this.rememberedUnannounced) this.state = 'active';
+  readonly #options: FallbackOptions;
+
+  constructor(options: FallbackOptions) {
+    this.#options = options;
+    this.#rememberedUnannounced = this.#readStore();
+    if (this.#rememberedUnannounced) this.#state = 'active';
   }
 
   /** True once the socket should connect with the fallback transport. */
   get active(): boolean {
-    return this.state === 'active';
+    return this.#state === 'active';
   }
 
   /** The fallback transport class. */
   get transport(): TransportConstructor {
-    return this.options.transport;
+    return this.#options.transport;
   }
 
   /** Once, when the session store made the socket start on the fallback: the event to report. */
   rememberedEvent(from: string): FallbackEvent | null {
-    if (!this.rememberedUnannounced) return null;
-    this.rememberedUnannounced = false;
-    return { afterMs: 0, from, to: this.options.transportName, reason: 'remembered' };
+    if (!this.#rememberedUnannounced) return null;
+    this.#rememberedUnannounced = false;
+    return { afterMs: 0, from, to: this.#options.transportName, reason: 'remembered' };
   }
 
   /** The session key (`phx:fallback:LongPoll`). */
   get key(): string {
-    return FALLBACK_KEY_PREFIX + this.options.transportName;
+    return FALLBACK_KEY_PREFIX + this.#options.transportName;
   }
 
   /** A primary attempt started (or restarted): the deadline runs from now while the primary is unproven. */
   primaryStarted(primaryName: string): void {
-    if (this.state !== 'armed') return;
-    this.primaryName = primaryName;
-    this.primaryOpen = false;
-    this.startedAt = this.options.scheduler.now();
-    this.arm();
+    if (this.#state !== 'armed') return;
+    this.#primaryName = primaryName;
+    this.#primaryOpen = false;
+    this.#startedAt = this.#options.scheduler.now();
+    this.#arm();
   }
 
   /**
@@ -92,17 +93,17 @@ export class TransportFallback {
    * restarts and only `primaryHealthy()` (a ping answered) settles it.
    */
   primaryOpened(): void {
-    if (this.state !== 'armed') return;
-    this.primaryOpen = true;
-    this.startedAt = this.options.scheduler.now();
-    this.arm();
+    if (this.#state !== 'armed') return;
+    this.#primaryOpen = true;
+    this.#startedAt = this.#options.scheduler.now();
+    this.#arm();
   }
 
   /** A round trip over the primary worked: keep it, never fall back on this socket. */
   primaryHealthy(): void {
-    if (this.state !== 'armed') return;
-    this.state = 'settled';
-    this.disarm();
+    if (this.#state !== 'armed') return;
+    this.#state = 'settled';
+    this.#disarm();
   }
 
   /**
@@ -110,54 +111,52 @@ export class TransportFallback {
    * Returns true if it switched; the socket then must not handle the failure itself.
    */
   primaryFailed(): boolean {
-    if (this.state !== 'armed' || this.primaryOpen) return false;
-    this.switch('primary_failed');
+    if (this.#state !== 'armed' || this.#primaryOpen) return false;
+    this.#switch('primary_failed');
     return true;
   }
 
   /** The fallback transport opened: remember the choice for the page session. */
   fallbackOpened(): void {
-    if (this.state !== 'active') return;
-    this.remembered = true;
+    if (this.#state !== 'active') return;
     try {
-      this.options.store?.setItem(this.key, 'true');
+      this.#options.store?.setItem(this.key, 'true');
     } catch {
-      // Storage may be full or blocked (private mode): memory still holds the choice.
+      // Storage may be full or blocked (private mode): the state still holds the choice for this socket.
     }
   }
 
   /** The socket disconnected on purpose: stop watching (the next connect starts over). */
   stop(): void {
-    this.disarm();
+    this.#disarm();
   }
 
-  /** True when an earlier page (or this socket) settled on the fallback. */
-  private readStore(): boolean {
-    if (this.remembered) return true;
+  /** True when an earlier page settled on the fallback (read once, at construction). */
+  #readStore(): boolean {
     try {
-      return this.options.store?.getItem(this.key) === 'true';
+      return this.#options.store?.getItem(this.key) === 'true';
     } catch {
       return false;
     }
   }
 
-  private arm(): void {
-    this.disarm();
-    this.timer = this.options.scheduler.setTimeout(() => {
-      this.timer = null;
-      this.switch('timeout');
-    }, this.options.afterMs);
+  #arm(): void {
+    this.#disarm();
+    this.#timer = this.#options.scheduler.setTimeout(() => {
+      this.#timer = null;
+      this.#switch('timeout');
+    }, this.#options.afterMs);
   }
 
-  private disarm(): void {
-    if (this.timer !== null) this.options.scheduler.clearTimeout(this.timer);
-    this.timer = null;
+  #disarm(): void {
+    if (this.#timer !== null) this.#options.scheduler.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
-  private switch(reason: FallbackEvent['reason']): void {
-    this.disarm();
-    this.state = 'active';
-    const afterMs = this.options.scheduler.now() - this.startedAt;
-    this.options.onFallback({ afterMs, from: this.primaryName, to: this.options.transportName, reason });
+  #switch(reason: FallbackEvent['reason']): void {
+    this.#disarm();
+    this.#state = 'active';
+    const afterMs = this.#options.scheduler.now() - this.#startedAt;
+    this.#options.onFallback({ afterMs, from: this.#primaryName, to: this.#options.transportName, reason });
   }
 }

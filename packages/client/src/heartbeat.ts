@@ -31,42 +31,48 @@ export interface HeartbeatOptions {
  * // for each inbound message on topic 'phoenix': hb.handleReply(message.ref)
  */
 export class Heartbeat {
-  private beatTimer: TimerHandle | null = null;
-  private timeoutTimer: TimerHandle | null = null;
-  private pending: string | null = null;
-  private sentAt = 0;
+  #beatTimer: TimerHandle | null = null;
+  #timeoutTimer: TimerHandle | null = null;
+  #pending: string | null = null;
+  #sentAt = 0;
   /** Set while a hibernated socket stretches its beats; null = `options.intervalMs`. */
-  private stretchedMs: number | null = null;
+  #stretchedMs: number | null = null;
+
+  readonly #options: HeartbeatOptions;
+  readonly #hooks: HeartbeatHooks;
 
   constructor(
-    private readonly options: HeartbeatOptions,
-    private readonly hooks: HeartbeatHooks,
-  ) {}
+    options: HeartbeatOptions,
+    hooks: HeartbeatHooks,
+  ) {
+    this.#options = options;
+    this.#hooks = hooks;
+  }
 
   /** True when heartbeats run at all (`intervalMs` > 0). */
   get enabled(): boolean {
-    return this.options.intervalMs > 0;
+    return this.#options.intervalMs > 0;
   }
 
   /** The ref of the beat awaiting its reply, if any. */
   get pendingRef(): string | null {
-    return this.pending;
+    return this.#pending;
   }
 
   /** Starts beating: the first beat goes out after `intervalMs`. Restarts if already running. */
   start(): void {
     this.stop();
-    if (this.enabled) this.scheduleBeat();
+    if (this.enabled) this.#scheduleBeat();
   }
 
   /** Stops beating; a late reply to the pending beat is then ignored. */
   stop(): void {
-    const { scheduler } = this.options;
-    if (this.beatTimer !== null) scheduler.clearTimeout(this.beatTimer);
-    if (this.timeoutTimer !== null) scheduler.clearTimeout(this.timeoutTimer);
-    this.beatTimer = null;
-    this.timeoutTimer = null;
-    this.pending = null;
+    const { scheduler } = this.#options;
+    if (this.#beatTimer !== null) scheduler.clearTimeout(this.#beatTimer);
+    if (this.#timeoutTimer !== null) scheduler.clearTimeout(this.#timeoutTimer);
+    this.#beatTimer = null;
+    this.#timeoutTimer = null;
+    this.#pending = null;
   }
 
   /**
@@ -74,40 +80,40 @@ export class Heartbeat {
    * `null`. A beat already waiting is rescheduled; one awaiting its reply is left alone.
    */
   stretch(intervalMs: number | null): void {
-    this.stretchedMs = intervalMs;
-    if (this.beatTimer === null) return;
-    this.options.scheduler.clearTimeout(this.beatTimer);
-    this.scheduleBeat();
+    this.#stretchedMs = intervalMs;
+    if (this.#beatTimer === null) return;
+    this.#options.scheduler.clearTimeout(this.#beatTimer);
+    this.#scheduleBeat();
   }
 
   /** Returns true (and schedules the next beat) when `ref` answers the pending beat. */
   handleReply(ref: string | null): boolean {
-    if (ref === null || ref !== this.pending) return false;
-    const rtt = this.options.scheduler.now() - this.sentAt;
+    if (ref === null || ref !== this.#pending) return false;
+    const rtt = this.#options.scheduler.now() - this.#sentAt;
     this.stop();
-    this.scheduleBeat();
-    this.hooks.onReply(rtt, ref);
+    this.#scheduleBeat();
+    this.#hooks.onReply(rtt, ref);
     return true;
   }
 
-  private scheduleBeat(): void {
-    this.beatTimer = this.options.scheduler.setTimeout(() => {
-      this.beatTimer = null;
-      this.beat();
-    }, this.stretchedMs ?? this.options.intervalMs);
+  #scheduleBeat(): void {
+    this.#beatTimer = this.#options.scheduler.setTimeout(() => {
+      this.#beatTimer = null;
+      this.#beat();
+    }, this.#stretchedMs ?? this.#options.intervalMs);
   }
 
-  private beat(): void {
-    const { scheduler, timeoutMs } = this.options;
-    const ref = this.hooks.makeRef();
-    this.pending = ref;
-    this.sentAt = scheduler.now();
-    this.timeoutTimer = scheduler.setTimeout(() => {
-      this.timeoutTimer = null;
-      if (this.pending !== ref) return;
-      this.pending = null;
-      this.hooks.onTimeout(ref, timeoutMs);
+  #beat(): void {
+    const { scheduler, timeoutMs } = this.#options;
+    const ref = this.#hooks.makeRef();
+    this.#pending = ref;
+    this.#sentAt = scheduler.now();
+    this.#timeoutTimer = scheduler.setTimeout(() => {
+      this.#timeoutTimer = null;
+      if (this.#pending !== ref) return;
+      this.#pending = null;
+      this.#hooks.onTimeout(ref, timeoutMs);
     }, timeoutMs);
-    this.hooks.send(ref);
+    this.#hooks.send(ref);
   }
 }

@@ -78,16 +78,20 @@ function isMessage(value: unknown): value is Message {
  * while a message is going through them.
  */
 export class MessageHooks {
-  private inSteps: readonly Step[] = [];
-  private outSteps: readonly Step[] = [];
-  private count = 0;
-  private readonly counters = { inbound: emptyStats(), outbound: emptyStats() };
+  #inSteps: readonly Step[] = [];
+  #outSteps: readonly Step[] = [];
+  #count = 0;
+  readonly #counters = { inbound: emptyStats(), outbound: emptyStats() };
 
-  constructor(private readonly reportError: (error: unknown, where: string) => void) {}
+  readonly #reportError: (error: unknown, where: string) => void;
+
+  constructor(reportError: (error: unknown, where: string) => void) {
+    this.#reportError = reportError;
+  }
 
   /** Hooks installed. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Installs `hook` last; returns the function that removes it (calling it twice is harmless). */
@@ -106,37 +110,37 @@ export class MessageHooks {
     } else {
       throw new TypeError('use(hook): hook must be a function (message, direction) or { inbound?, outbound? }');
     }
-    if (inbound) this.inSteps = [...this.inSteps, inbound];
-    if (outbound) this.outSteps = [...this.outSteps, outbound];
-    this.count++;
+    if (inbound) this.#inSteps = [...this.#inSteps, inbound];
+    if (outbound) this.#outSteps = [...this.#outSteps, outbound];
+    this.#count++;
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      if (inbound) this.inSteps = this.inSteps.filter((s) => s !== inbound);
-      if (outbound) this.outSteps = this.outSteps.filter((s) => s !== outbound);
-      this.count--;
+      if (inbound) this.#inSteps = this.#inSteps.filter((s) => s !== inbound);
+      if (outbound) this.#outSteps = this.#outSteps.filter((s) => s !== outbound);
+      this.#count--;
     };
   }
 
   /** Runs the inbound hooks; the message to route, or null when one dropped it. */
   inbound(message: Message): Message | null {
-    return this.run(this.inSteps, message, 'inbound');
+    return this.#run(this.#inSteps, message, 'inbound');
   }
 
   /** Runs the outbound hooks; the message to send, or null when one dropped it. */
   outbound(message: Message): Message | null {
-    return this.run(this.outSteps, message, 'outbound');
+    return this.#run(this.#outSteps, message, 'outbound');
   }
 
   /** Counters and the number of hooks. */
   stats(): HookStats {
-    return { hooks: this.count, inbound: { ...this.counters.inbound }, outbound: { ...this.counters.outbound } };
+    return { hooks: this.#count, inbound: { ...this.#counters.inbound }, outbound: { ...this.#counters.outbound } };
   }
 
-  private run(steps: readonly Step[], message: Message, direction: HookDirection): Message | null {
+  #run(steps: readonly Step[], message: Message, direction: HookDirection): Message | null {
     if (steps.length === 0) return message;
-    const stats = this.counters[direction];
+    const stats = this.#counters[direction];
     stats.seen++;
     let current = message;
     let changed = false;
@@ -146,7 +150,7 @@ export class MessageHooks {
         result = (steps[i] as Step)(current);
       } catch (error) {
         stats.errors++;
-        this.reportError(error, `${direction} message hook #${i + 1} (on "${current.event}" of "${current.topic}")`);
+        this.#reportError(error, `${direction} message hook #${i + 1} (on "${current.event}" of "${current.topic}")`);
         continue;
       }
       if (result === undefined || result === current) continue;
@@ -156,7 +160,7 @@ export class MessageHooks {
       }
       if (!isMessage(result)) {
         stats.errors++;
-        this.reportError(new TypeError('a message hook must return nothing, a message, or null'), `${direction} message hook #${i + 1}`);
+        this.#reportError(new TypeError('a message hook must return nothing, a message, or null'), `${direction} message hook #${i + 1}`);
         continue;
       }
       current = result;

@@ -28,26 +28,42 @@ export interface InboundHost {
  * inbound.frame(event); // from the transport's message event
  */
 export class InboundDispatch {
-  private readonly pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
+  readonly #pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
+
+  readonly #options: ResolvedSocketOptions;
+  readonly #telemetry: Telemetry;
+  readonly #features: SocketFeatures;
+  readonly #router: Router<HostedChannel>;
+  readonly #callbacks: SocketCallbacks;
+  readonly #supervisor: Supervisor;
+  readonly #host: InboundHost;
 
   constructor(
-    private readonly options: ResolvedSocketOptions,
-    private readonly telemetry: Telemetry,
-    private readonly features: SocketFeatures,
-    private readonly router: Router<HostedChannel>,
-    private readonly callbacks: SocketCallbacks,
-    private readonly supervisor: Supervisor,
-    private readonly host: InboundHost,
-  ) {}
+    options: ResolvedSocketOptions,
+    telemetry: Telemetry,
+    features: SocketFeatures,
+    router: Router<HostedChannel>,
+    callbacks: SocketCallbacks,
+    supervisor: Supervisor,
+    host: InboundHost,
+  ) {
+    this.#options = options;
+    this.#telemetry = telemetry;
+    this.#features = features;
+    this.#router = router;
+    this.#callbacks = callbacks;
+    this.#supervisor = supervisor;
+    this.#host = host;
+  }
 
   /** Waits for the reply to the ping sent with `ref`: `callback(rttMs)` runs when it arrives. */
   expectPing(ref: string, callback: (rttMs: number) => void): void {
-    this.pings.set(ref, { sentAt: this.options.scheduler.now(), callback });
+    this.#pings.set(ref, { sentAt: this.#options.scheduler.now(), callback });
   }
 
   /** The transport is gone: pending pings never answer. */
   clearPings(): void {
-    this.pings.clear();
+    this.#pings.clear();
   }
 
   /** One frame from the current transport. */
@@ -55,62 +71,62 @@ export class InboundDispatch {
     const frame = event.data;
     let message: Message;
     try {
-      message = this.options.serializer.decode(frame);
+      message = this.#options.serializer.decode(frame);
     } catch (error) {
-      this.decodeFailed(error, frame);
+      this.#decodeFailed(error, frame);
       return;
     }
-    if (this.telemetry.has('message:received')) {
-      this.telemetry.emit('message:received', {
+    if (this.#telemetry.has('message:received')) {
+      this.#telemetry.emit('message:received', {
         measurements: { bytes: frameSize(frame) },
         metadata: { topic: message.topic, event: message.event, ref: message.ref },
       });
     }
-    if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
-      const tapped = this.features.tap.inbound(message);
+    if (this.#features.tap !== null && message.topic !== PHOENIX_TOPIC) {
+      const tapped = this.#features.tap.inbound(message);
       if (tapped === null) {
-        droppedByHook(this.telemetry, message);
+        droppedByHook(this.#telemetry, message);
         return;
       }
       message = tapped;
     }
-    if (this.options.logger !== null) this.host.log('receive', `${message.topic} ${message.event} ${message.ref ?? ''}`, message.payload);
-    if (message.topic === PHOENIX_TOPIC) this.onPhoenixMessage(message);
+    if (this.#options.logger !== null) this.#host.log('receive', `${message.topic} ${message.event} ${message.ref ?? ''}`, message.payload);
+    if (message.topic === PHOENIX_TOPIC) this.#onPhoenixMessage(message);
     else {
-      const channel = this.router.route(message);
+      const channel = this.#router.route(message);
       if (channel !== undefined) {
         try {
           channel.dispatch(message);
         } catch (error) {
-          this.host.reportError(error, `dispatch to "${message.topic}"`);
+          this.#host.reportError(error, `dispatch to "${message.topic}"`);
         }
-      } else if (this.telemetry.has('message:dropped')) {
-        this.telemetry.emit('message:dropped', {
+      } else if (this.#telemetry.has('message:dropped')) {
+        this.#telemetry.emit('message:dropped', {
           measurements: {},
-          metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: this.router.dropReason(message) },
+          metadata: { topic: message.topic, event: message.event, join_ref: message.joinRef, reason: this.#router.dropReason(message) },
         });
       }
     }
-    if (this.callbacks.has('message')) this.callbacks.run('message', message);
+    if (this.#callbacks.has('message')) this.#callbacks.run('message', message);
   }
 
-  private onPhoenixMessage(message: Message): void {
-    if (this.supervisor.heartbeatReply(message.ref)) return;
-    const ping = message.ref !== null ? this.pings.get(message.ref) : undefined;
+  #onPhoenixMessage(message: Message): void {
+    if (this.#supervisor.heartbeatReply(message.ref)) return;
+    const ping = message.ref !== null ? this.#pings.get(message.ref) : undefined;
     if (ping === undefined || message.ref === null) return;
-    this.pings.delete(message.ref);
-    const rtt = this.options.scheduler.now() - ping.sentAt;
+    this.#pings.delete(message.ref);
+    const rtt = this.#options.scheduler.now() - ping.sentAt;
     try {
       ping.callback(rtt);
     } catch (error) {
-      this.host.reportError(error, 'ping callback');
+      this.#host.reportError(error, 'ping callback');
     }
   }
 
-  private decodeFailed(error: unknown, frame: string | ArrayBuffer): void {
+  #decodeFailed(error: unknown, frame: string | ArrayBuffer): void {
     const decodeError = error instanceof DecodeError ? error : new DecodeError('the serializer could not decode a frame', frame, { cause: error });
-    this.host.log('receive', decodeError.message, decodeError.frame);
-    this.telemetry.emit('decode:error', { measurements: { bytes: frameSize(frame) }, metadata: { error: decodeError } });
-    this.callbacks.run('error', decodeError);
+    this.#host.log('receive', decodeError.message, decodeError.frame);
+    this.#telemetry.emit('decode:error', { measurements: { bytes: frameSize(frame) }, metadata: { error: decodeError } });
+    this.#callbacks.run('error', decodeError);
   }
 }

@@ -1,9 +1,12 @@
 /**
- * Option checks used by `resolveOptions()`: each takes the option's name and the given value, returns it
- * (or `undefined` when it was not given) and throws `TypeError` (wrong type) or `RangeError` (out of
- * range) with a message naming the option.
+ * Option checks used by `resolveOptions()`: each takes the options object and an option's name, returns
+ * the option's value (or `undefined` when it was not given) and throws `TypeError` (wrong type) or
+ * `RangeError` (out of range) with a message naming the option.
  */
 import type { BackoffSchedule } from './backoff';
+
+/** The options object as the checks read it. */
+export type Given = Readonly<Record<string, unknown>>;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -13,7 +16,7 @@ export function fail(kind: 'type' | 'range', option: string, expected: string, g
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
-export function ms(option: string, value: unknown, { allowZero }: { allowZero: boolean }): number | undefined {
+export function ms(given: Given, option: string, allowZero: boolean, value = given[option]): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number of milliseconds', value);
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || value > MAX_TIMER_MS) {
@@ -22,39 +25,42 @@ export function ms(option: string, value: unknown, { allowZero }: { allowZero: b
   return value;
 }
 
-export function fn<T>(option: string, value: unknown, expected: string): T | undefined {
+export function fn<T>(given: Given, option: string, expected: string, value = given[option]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'function') fail('type', option, expected, value);
   return value as T;
 }
 
-export function bool(option: string, value: unknown): boolean | undefined {
+export function bool(given: Given, option: string): boolean | undefined {
+  const value = given[option];
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') fail('type', option, 'a boolean', value);
   return value;
 }
 
-export function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T | undefined {
+export function oneOf<T extends string>(given: Given, option: string, allowed: readonly T[]): T | undefined {
+  const value = given[option];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') fail('type', option, allowed.map((a) => `'${a}'`).join(' or '), value);
   if (!(allowed as readonly string[]).includes(value)) fail('range', option, allowed.map((a) => `'${a}'`).join(' or '), value);
   return value as T;
 }
 
-export function countOrInfinity(option: string, value: unknown, min: number): number | undefined {
+export function countOrInfinity(given: Given, option: string, min: number): number | undefined {
+  const value = given[option];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value)) fail('type', option, 'a number', value);
   if (value !== Infinity && (!Number.isInteger(value) || value < min)) fail('range', option, `an integer >= ${min} or Infinity`, value);
   return value;
 }
 
-export function schedule(option: string, value: unknown): BackoffSchedule | undefined {
-  if (value === undefined) return undefined;
+export function schedule(given: Given, option: string): BackoffSchedule | undefined {
+  const value = given[option];
   if (typeof value === 'number') {
-    const constant = ms(option, value, { allowZero: true }) as number;
+    const constant = ms(given, option, true, value) as number;
     return () => constant;
   }
-  return fn<BackoffSchedule>(option, value, 'a number of ms or a function (tries) => ms');
+  return fn<BackoffSchedule>(given, option, 'a number of ms or a function (tries) => ms', value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

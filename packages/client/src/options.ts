@@ -16,7 +16,7 @@ import {
   type WebSocketTransportOptions,
 } from '@phx-socket/transport';
 import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule, type JitterMode } from './backoff';
-import { bool, countOrInfinity, fail, fn, isPlainObject, isPlainObjectLike, ms, oneOf, schedule } from './option-checks';
+import { bool, countOrInfinity, fail, fn, isPlainObject, isPlainObjectLike, ms, oneOf, schedule, type Given } from './option-checks';
 import type { PerfFeatures, SocketFeatureOptions } from './socket-features';
 
 /** Connect params: an object, or a function (sync or async) called before every (re)connect. */
@@ -266,8 +266,8 @@ function pickSerializer(options: SocketOptions, vsn: string | undefined): Serial
     return serializer;
   }
   if (encode !== undefined || decode !== undefined) {
-    fn('encode', encode, 'a function (msg, callback) => void when decode is given');
-    fn('decode', decode, 'a function (raw, callback) => void when encode is given');
+    fn(options as Given, 'encode', 'a function (msg, callback) => void when decode is given');
+    fn(options as Given, 'decode', 'a function (raw, callback) => void when encode is given');
     if (encode === undefined || decode === undefined) {
       fail('type', encode === undefined ? 'encode' : 'decode', 'given too: encode and decode come as a pair', undefined);
     }
@@ -286,13 +286,14 @@ function pickSerializer(options: SocketOptions, vsn: string | undefined): Serial
 export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptions {
   const given: unknown = options;
   if (!isPlainObject(given)) fail('type', 'options', 'an object', given);
+  const o = given as Given;
   const d = DEFAULT_SOCKET_OPTIONS;
 
-  const transport = fn<TransportConstructor>('transport', options.transport, 'a WebSocket-like class');
+  const transport = fn<TransportConstructor>(o, 'transport', 'a WebSocket-like class');
   const transportOptions: WebSocketTransportOptions = options.transportOptions ?? {};
   if (!isPlainObject(transportOptions as unknown)) fail('type', 'transportOptions', 'an object', transportOptions);
 
-  const heartbeatIntervalMs = ms('heartbeatIntervalMs', options.heartbeatIntervalMs, { allowZero: true }) ?? d.heartbeatIntervalMs;
+  const heartbeatIntervalMs = ms(o, 'heartbeatIntervalMs', true) ?? d.heartbeatIntervalMs;
   const params: SocketParams = options.params ?? {};
   if (!isPlainObject(params) && typeof params !== 'function') fail('type', 'params', 'an object or a function', params);
   const authToken = options.authToken;
@@ -303,22 +304,22 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
   if (vsn !== undefined && (typeof vsn !== 'string' || vsn === '')) fail('type', 'vsn', "a version string like '2.0.0'", vsn);
   const serializer = pickSerializer(options, vsn);
 
-  const logger = options.logger === null ? null : fn<Logger>('logger', options.logger, 'a function (kind, msg, data) => void');
-  const debug = bool('debug', options.debug) ?? d.debug;
+  const logger = options.logger === null ? null : fn<Logger>(o, 'logger', 'a function (kind, msg, data) => void');
+  const debug = bool(o, 'debug') ?? d.debug;
   const consoleLogger: Logger = (kind, msg, data) => console.log(`${kind}: ${msg}`, data);
 
   const sessionStorage = options.sessionStorage ?? (globalThis as { sessionStorage?: SessionStore }).sessionStorage;
   if (options.sessionStorage !== undefined && (!isPlainObjectLike(options.sessionStorage) || typeof options.sessionStorage.getItem !== 'function')) {
     fail('type', 'sessionStorage', 'a Storage-like object with getItem/setItem', options.sessionStorage);
   }
-  const longPollFallbackMs = ms('longPollFallbackMs', options.longPollFallbackMs, { allowZero: false });
-  const longPollTransport = fn<TransportConstructor>('longPollTransport', options.longPollTransport, 'a transport class such as LongPoll');
+  const longPollFallbackMs = ms(o, 'longPollFallbackMs', false);
+  const longPollTransport = fn<TransportConstructor>(o, 'longPollTransport', 'a transport class such as LongPoll');
   if (longPollFallbackMs !== undefined && longPollTransport === undefined) {
     throw new TypeError(
-      "longPollFallbackMs needs longPollTransport, the class to fall back to: import { LongPoll } from '@phx-socket/client' and pass longPollTransport: LongPoll",
+      "longPollFallbackMs needs longPollTransport: LongPoll (import { LongPoll } from '@phx-socket/client')",
     );
   }
-  const random = fn<() => number>('random', options.random, 'a function returning a number in [0, 1)') ?? Math.random;
+  const random = fn<() => number>(o, 'random', 'a function returning a number in [0, 1)') ?? Math.random;
   const scheduler: Scheduler = options.scheduler ?? realScheduler;
   const clock: unknown = scheduler;
   if (!isPlainObjectLike(clock) || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function' || typeof clock.now !== 'function') {
@@ -328,30 +329,30 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
   return Object.freeze({
     transport,
     transportOptions,
-    timeout: ms('timeout', options.timeout, { allowZero: false }) ?? d.timeout,
+    timeout: ms(o, 'timeout', false) ?? d.timeout,
     heartbeatIntervalMs,
     heartbeatTimeoutMs:
-      ms('heartbeatTimeoutMs', options.heartbeatTimeoutMs, { allowZero: false }) ?? (heartbeatIntervalMs > 0 ? heartbeatIntervalMs : d.heartbeatIntervalMs),
-    reconnectAfterMs: schedule('reconnectAfterMs', options.reconnectAfterMs) ?? d.reconnectAfterMs,
-    rejoinAfterMs: schedule('rejoinAfterMs', options.rejoinAfterMs) ?? d.rejoinAfterMs,
-    jitter: oneOf<JitterMode>('jitter', options.jitter, ['full', 'none']) ?? d.jitter,
+      ms(o, 'heartbeatTimeoutMs', false) ?? (heartbeatIntervalMs > 0 ? heartbeatIntervalMs : d.heartbeatIntervalMs),
+    reconnectAfterMs: schedule(o, 'reconnectAfterMs') ?? d.reconnectAfterMs,
+    rejoinAfterMs: schedule(o, 'rejoinAfterMs') ?? d.rejoinAfterMs,
+    jitter: oneOf<JitterMode>(o, 'jitter', ['full', 'none']) ?? d.jitter,
     random,
     scheduler,
-    reconnect: bool('reconnect', options.reconnect) ?? d.reconnect,
-    maxReconnectAttempts: countOrInfinity('maxReconnectAttempts', options.maxReconnectAttempts, 0) ?? d.maxReconnectAttempts,
-    sendBufferLimit: countOrInfinity('sendBufferLimit', options.sendBufferLimit, 1) ?? d.sendBufferLimit,
-    overflowPolicy: oneOf<OverflowPolicy>('overflowPolicy', options.overflowPolicy, ['drop-oldest', 'reject']) ?? d.overflowPolicy,
-    inFlightPolicy: oneOf<InFlightPolicy>('inFlightPolicy', options.inFlightPolicy, ['resend', 'fail']) ?? d.inFlightPolicy,
+    reconnect: bool(o, 'reconnect') ?? d.reconnect,
+    maxReconnectAttempts: countOrInfinity(o, 'maxReconnectAttempts', 0) ?? d.maxReconnectAttempts,
+    sendBufferLimit: countOrInfinity(o, 'sendBufferLimit', 1) ?? d.sendBufferLimit,
+    overflowPolicy: oneOf<OverflowPolicy>(o, 'overflowPolicy', ['drop-oldest', 'reject']) ?? d.overflowPolicy,
+    inFlightPolicy: oneOf<InFlightPolicy>(o, 'inFlightPolicy', ['resend', 'fail']) ?? d.inFlightPolicy,
     logger: logger ?? (debug ? consoleLogger : null),
     params,
     authToken,
     vsn: vsn ?? serializer.vsn ?? VSN.v2,
     serializer,
-    binaryType: oneOf<'arraybuffer' | 'blob'>('binaryType', options.binaryType, ['arraybuffer', 'blob']) ?? d.binaryType,
+    binaryType: oneOf<'arraybuffer' | 'blob'>(o, 'binaryType', ['arraybuffer', 'blob']) ?? d.binaryType,
     sessionStorage,
     longPollFallbackMs,
     longPollTransport,
-    longpollerTimeout: ms('longpollerTimeout', options.longpollerTimeout, { allowZero: false }) ?? d.longpollerTimeout,
-    autoConnect: bool('autoConnect', options.autoConnect) ?? d.autoConnect,
+    longpollerTimeout: ms(o, 'longpollerTimeout', false) ?? d.longpollerTimeout,
+    autoConnect: bool(o, 'autoConnect') ?? d.autoConnect,
   });
 }

@@ -15,10 +15,17 @@ import type { Telemetry } from './telemetry';
  * transport.onopen = () => outbox.flush((m) => send(m));
  */
 export class Outbox {
-  private readonly buffer: SendBuffer<Message>;
+  readonly #buffer: SendBuffer<Message>;
 
+  readonly #options: {
+      limit: number;
+      policy: OverflowPolicy;
+      telemetry: Telemetry;
+      /** The channel a join_ref (on `topic`) is bound to, if any. */
+      channelFor: (joinRef: string, topic: string) => HostedChannel | undefined;
+    };
   constructor(
-    private readonly options: {
+    options: {
       limit: number;
       policy: OverflowPolicy;
       telemetry: Telemetry;
@@ -26,23 +33,24 @@ export class Outbox {
       channelFor: (joinRef: string, topic: string) => HostedChannel | undefined;
     },
   ) {
-    this.buffer = new SendBuffer<Message>({ limit: options.limit, policy: options.policy, onOverflow: (dropped) => this.overflowed(dropped) });
+    this.#options = options;
+    this.#buffer = new SendBuffer<Message>({ limit: options.limit, policy: options.policy, onOverflow: (dropped) => this.#overflowed(dropped) });
   }
 
   /** Frames waiting. */
   get size(): number {
-    return this.buffer.size;
+    return this.#buffer.size;
   }
 
   /** Queues `message`; false when it was refused (policy `'reject'` and full). */
   push(message: Message): boolean {
-    return this.buffer.push(message);
+    return this.#buffer.push(message);
   }
 
   /** Hands every still-relevant frame to `send`, oldest first, and empties the buffer. */
   flush(send: (message: Message) => void): void {
-    this.buffer.drain((message) => {
-      if (!this.isSuperseded(message)) send(message);
+    this.#buffer.drain((message) => {
+      if (!this.#isSuperseded(message)) send(message);
     });
   }
 
@@ -50,16 +58,16 @@ export class Outbox {
    * A join buffered while down is superseded once its channel errored, closed or joined again: the channel
    * rejoins by itself when the socket opens, and sending the old join too would join twice.
    */
-  private isSuperseded(message: Message): boolean {
+  #isSuperseded(message: Message): boolean {
     if (message.event !== CHANNEL_EVENTS.join || message.joinRef === null) return false;
-    const channel = this.options.channelFor(message.joinRef, message.topic);
+    const channel = this.#options.channelFor(message.joinRef, message.topic);
     return channel === undefined || channel.state !== 'joining' || channel.joinRef !== message.joinRef;
   }
 
-  private overflowed(dropped: Message): void {
-    const { telemetry, limit, policy } = this.options;
+  #overflowed(dropped: Message): void {
+    const { telemetry, limit, policy } = this.#options;
     telemetry.emit('buffer:overflow', {
-      measurements: { limit, size: this.buffer.size },
+      measurements: { limit, size: this.#buffer.size },
       metadata: { topic: dropped.topic, event: dropped.event, policy },
     });
   }

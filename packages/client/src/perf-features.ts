@@ -31,12 +31,15 @@ class PerfFeatureParts implements PerfFeatureSet {
   readonly hibernation: HibernationManager | null;
   readonly attach: ((channel: Channel) => void) | null;
   readonly touch: (() => void) | null;
-  private stopWatchingPage: (() => void) | null = null;
+  #stopWatchingPage: (() => void) | null = null;
+
+  readonly #host: FeatureHost;
 
   constructor(
     options: SocketFeatureOptions,
-    private readonly host: FeatureHost,
+    host: FeatureHost,
   ) {
+    this.#host = host;
     const scheduler = host.scheduler;
     this.pool = options.binaryPool === undefined ? null : new BinaryPool({ ...checkObject('binaryPool', options.binaryPool), scheduler });
     const handlers =
@@ -54,14 +57,14 @@ class PerfFeatureParts implements PerfFeatureSet {
             {
               shed: () => {
                 if (hibernation.heartbeatIntervalMs > 0) host.stretchHeartbeat(hibernation.heartbeatIntervalMs);
-                return this.shed();
+                return this.#shed();
               },
               unshed: () => {
                 if (hibernation.heartbeatIntervalMs > 0) host.stretchHeartbeat(null);
-                this.unshed();
+                this.#unshed();
               },
               heldBytes: () => (this.pool?.bytes ?? 0) + (this.handlers?.cache.bytes ?? 0),
-              canDisconnect: () => this.canDisconnect(hibernation.needsLiveDelivery),
+              canDisconnect: () => this.#canDisconnect(hibernation.needsLiveDelivery),
               disconnect: () => host.closeTransport(),
               reconnect: () => host.openTransport(),
               isPageHidden,
@@ -86,17 +89,17 @@ class PerfFeatureParts implements PerfFeatureSet {
   }
 
   connected(): void {
-    if (this.hibernation?.state !== 'shed') this.unshed();
+    if (this.hibernation?.state !== 'shed') this.#unshed();
     if (this.hibernation === null) return;
     this.hibernation.start();
-    this.stopWatchingPage ??= watchPage(() => this.hibernation?.visible());
+    this.#stopWatchingPage ??= watchPage(() => this.hibernation?.visible());
   }
 
   disconnected(): void {
     if (this.hibernation !== null) {
       this.hibernation.stop();
-      this.stopWatchingPage?.();
-      this.stopWatchingPage = null;
+      this.#stopWatchingPage?.();
+      this.#stopWatchingPage = null;
     }
     this.pool?.pause();
     this.handlers?.cache.pause();
@@ -110,7 +113,7 @@ class PerfFeatureParts implements PerfFeatureSet {
     };
   }
 
-  private shed(): number {
+  #shed(): number {
     let released = 0;
     if (this.pool !== null) {
       released += this.pool.clear();
@@ -123,18 +126,18 @@ class PerfFeatureParts implements PerfFeatureSet {
     return released;
   }
 
-  private unshed(): void {
+  #unshed(): void {
     this.pool?.resume();
     this.handlers?.cache.resume();
   }
 
-  private canDisconnect(needsLiveDelivery: (topic: string) => boolean): boolean {
-    for (const channel of this.host.channels()) {
+  #canDisconnect(needsLiveDelivery: (topic: string) => boolean): boolean {
+    for (const channel of this.#host.channels()) {
       if (channel.state !== 'joined' && channel.state !== 'joining') continue;
       try {
         if (needsLiveDelivery(channel.topic)) return false;
       } catch (error) {
-        this.host.reportError(error, 'hibernation.needsLiveDelivery');
+        this.#host.reportError(error, 'hibernation.needsLiveDelivery');
         return false;
       }
     }

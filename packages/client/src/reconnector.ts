@@ -35,88 +35,92 @@ export interface ScheduledRetry {
  * if (!r.exhausted) r.schedule(() => { r.begin(); connect(); });
  */
 export class Reconnector {
-  private timer: TimerHandle | null = null;
-  private stableTimer: TimerHandle | null = null;
-  private retries = 0;
+  #timer: TimerHandle | null = null;
+  #stableTimer: TimerHandle | null = null;
+  #retries = 0;
 
-  constructor(private readonly options: ReconnectorOptions) {}
+  readonly #options: ReconnectorOptions;
+
+  constructor(options: ReconnectorOptions) {
+    this.#options = options;
+  }
 
   /** Retries started since the last healthy connection. */
   get attempts(): number {
-    return this.retries;
+    return this.#retries;
   }
 
   /** True when no retry is left. */
   get exhausted(): boolean {
-    return this.retries >= this.options.maxAttempts;
+    return this.#retries >= this.#options.maxAttempts;
   }
 
   /** True while a retry timer runs. */
   get pending(): boolean {
-    return this.timer !== null;
+    return this.#timer !== null;
   }
 
   /** The retry number the next `begin()` will return. */
   get nextAttempt(): number {
-    return this.retries + 1;
+    return this.#retries + 1;
   }
 
   /** Starts the timer for the next retry; `run` is called when it fires. Replaces a pending one. */
   schedule(run: () => void): ScheduledRetry {
     this.cancel();
-    const { scheduler, schedule, jitter, random } = this.options;
-    const attempt = this.retries + 1;
+    const { scheduler, schedule, jitter, random } = this.#options;
+    const attempt = this.#retries + 1;
     const delayMs = backoffDelay(attempt, schedule, jitter, random);
-    this.timer = scheduler.setTimeout(() => {
-      this.timer = null;
+    this.#timer = scheduler.setTimeout(() => {
+      this.#timer = null;
       run();
     }, delayMs);
-    keepProcessAlive(this.timer);
+    keepProcessAlive(this.#timer);
     return { attempt, delayMs, nextAttemptAt: scheduler.now() + delayMs };
   }
 
   /** Counts a retry that starts now (timer fired, or woken early); returns its number. */
   begin(): number {
     this.cancel();
-    return ++this.retries;
+    return ++this.#retries;
   }
 
   /** Stops a pending retry timer. */
   cancel(): void {
-    if (this.timer !== null) this.options.scheduler.clearTimeout(this.timer);
-    this.timer = null;
+    if (this.#timer !== null) this.#options.scheduler.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   /** A connection opened: it becomes healthy after `stableAfterMs` unless `closed()` comes first. */
   opened(): void {
-    this.clearStable();
-    this.stableTimer = this.options.scheduler.setTimeout(() => {
-      this.stableTimer = null;
-      this.retries = 0;
-    }, this.options.stableAfterMs);
+    this.#clearStable();
+    this.#stableTimer = this.#options.scheduler.setTimeout(() => {
+      this.#stableTimer = null;
+      this.#retries = 0;
+    }, this.#options.stableAfterMs);
   }
 
   /** The connection went away before proving itself (or after; the count is already reset then). */
   closed(): void {
-    this.clearStable();
+    this.#clearStable();
   }
 
   /** The app proved the connection healthy (a channel joined): forget past retries now. */
   markHealthy(): void {
-    this.clearStable();
-    this.retries = 0;
+    this.#clearStable();
+    this.#retries = 0;
   }
 
   /** Forgets everything (an explicit `connect()` or `disconnect()`). */
   reset(): void {
     this.cancel();
-    this.clearStable();
-    this.retries = 0;
+    this.#clearStable();
+    this.#retries = 0;
   }
 
-  private clearStable(): void {
-    if (this.stableTimer !== null) this.options.scheduler.clearTimeout(this.stableTimer);
-    this.stableTimer = null;
+  #clearStable(): void {
+    if (this.#stableTimer !== null) this.#options.scheduler.clearTimeout(this.#stableTimer);
+    this.#stableTimer = null;
   }
 }
 

@@ -24,57 +24,57 @@ export type DropReason = 'stale_join_ref' | 'unknown_topic';
  * router.route(message) ?? drop(router.dropReason(message));
  */
 export class Router<C extends HostedChannel = HostedChannel> {
-  private readonly byTopic = new Map<string, C>();
+  readonly #byTopic = new Map<string, C>();
   /**
    * join_ref → channel, only for bindings the channel's own `joinRef` does not show (a channel reports
    * the join_ref it was bound to, so in practice this stays empty and costs nothing per channel).
    */
-  private readonly byJoinRef = new Map<string, C>();
+  readonly #byJoinRef = new Map<string, C>();
   /** Channels shadowed by a newer one on the same topic, oldest first. */
-  private readonly older = new Map<string, C[]>();
-  private count = 0;
+  readonly #older = new Map<string, C[]>();
+  #count = 0;
 
   /** Channels owned. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Registers a new channel; it becomes the topic's target for join_ref-less messages. */
   add(channel: C): void {
-    const previous = this.byTopic.get(channel.topic);
+    const previous = this.#byTopic.get(channel.topic);
     if (previous === channel) return;
     if (previous !== undefined) {
-      const list = this.older.get(channel.topic);
+      const list = this.#older.get(channel.topic);
       if (list) list.push(previous);
-      else this.older.set(channel.topic, [previous]);
+      else this.#older.set(channel.topic, [previous]);
     }
-    this.byTopic.set(channel.topic, channel);
-    this.count++;
+    this.#byTopic.set(channel.topic, channel);
+    this.#count++;
   }
 
   /** Forgets a channel and its join_ref; an older channel on the same topic takes the topic back. */
   remove(channel: C): void {
     const { topic } = channel;
-    const list = this.older.get(topic);
-    if (this.byTopic.get(topic) === channel) {
+    const list = this.#older.get(topic);
+    if (this.#byTopic.get(topic) === channel) {
       const successor = list?.pop();
-      if (successor !== undefined) this.byTopic.set(topic, successor);
-      else this.byTopic.delete(topic);
+      if (successor !== undefined) this.#byTopic.set(topic, successor);
+      else this.#byTopic.delete(topic);
     } else {
       const at = list ? list.indexOf(channel) : -1;
       if (!list || at < 0) return;
       list.splice(at, 1);
     }
-    if (list && list.length === 0) this.older.delete(topic);
-    this.count--;
+    if (list && list.length === 0) this.#older.delete(topic);
+    this.#count--;
     const joinRef = channel.joinRef;
-    if (joinRef !== null && this.byJoinRef.get(joinRef) === channel) this.byJoinRef.delete(joinRef);
+    if (joinRef !== null && this.#byJoinRef.get(joinRef) === channel) this.#byJoinRef.delete(joinRef);
   }
 
   /** Routes `joinRef` to `channel`; `previous` (its old join_ref) becomes stale. `null` unbinds. */
   bindJoinRef(channel: C, joinRef: string | null, previous: string | null): void {
-    if (previous !== null && this.byJoinRef.get(previous) === channel) this.byJoinRef.delete(previous);
-    if (joinRef !== null && channel.joinRef !== joinRef) this.byJoinRef.set(joinRef, channel);
+    if (previous !== null && this.#byJoinRef.get(previous) === channel) this.#byJoinRef.delete(previous);
+    if (joinRef !== null && channel.joinRef !== joinRef) this.#byJoinRef.set(joinRef, channel);
   }
 
   /**
@@ -83,7 +83,7 @@ export class Router<C extends HostedChannel = HostedChannel> {
    * channels (a duplicate join, rare) and the explicit bindings looked at.
    */
   route(message: Message): C | undefined {
-    const channel = this.byTopic.get(message.topic);
+    const channel = this.#byTopic.get(message.topic);
     const joinRef = message.joinRef;
     if (joinRef === null || (channel !== undefined && channel.joinRef === joinRef)) return channel;
     return this.byRef(joinRef, message.topic);
@@ -96,31 +96,31 @@ export class Router<C extends HostedChannel = HostedChannel> {
 
   /** The channel bound to `joinRef` on `topic`, if any; never walks channels of other topics. */
   byRef(joinRef: string, topic: string): C | undefined {
-    const bound = this.byJoinRef.get(joinRef);
+    const bound = this.#byJoinRef.get(joinRef);
     if (bound !== undefined) return bound;
-    const newest = this.byTopic.get(topic);
+    const newest = this.#byTopic.get(topic);
     if (newest !== undefined && newest.joinRef === joinRef) return newest;
-    const older = this.older.get(topic);
+    const older = this.#older.get(topic);
     if (older !== undefined) for (const channel of older) if (channel.joinRef === joinRef) return channel;
     return undefined;
   }
 
   /** Every other channel on `topic` that is joined or joining (for duplicate-topic handling). */
   openOnTopic(topic: string, except: C): C[] {
-    const newest = this.byTopic.get(topic);
+    const newest = this.#byTopic.get(topic);
     // The common case, checked once per join: the joining channel is the only one on its topic.
-    if (newest === undefined || (newest === except && !this.older.has(topic))) return NONE as unknown as C[];
+    if (newest === undefined || (newest === except && !this.#older.has(topic))) return NONE as unknown as C[];
     const found: C[] = [];
     const isOpen = (other: C): boolean => other !== except && (other.state === 'joined' || other.state === 'joining');
-    for (const other of this.older.get(topic) ?? []) if (isOpen(other)) found.push(other);
+    for (const other of this.#older.get(topic) ?? []) if (isOpen(other)) found.push(other);
     if (isOpen(newest)) found.push(newest);
     return found;
   }
 
   /** A snapshot of every channel, safe to iterate while callbacks add or remove channels. */
   all(): C[] {
-    const out = Array.from(this.byTopic.values());
-    for (const list of this.older.values()) out.push(...list);
+    const out = Array.from(this.#byTopic.values());
+    for (const list of this.#older.values()) out.push(...list);
     return out;
   }
 }

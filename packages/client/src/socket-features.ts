@@ -97,7 +97,8 @@ const PERF_OPTIONS = ['binaryPool', 'routeCache', 'topicHandlers', 'defaultHandl
 export class SocketFeatures {
   readonly hooks: MessageHooks;
   /** Null unless `features` was given. */
-  private readonly perf: PerfFeatureSet | null;
+  readonly #perf: PerfFeatureSet | null;
+
   /** Null while no hook is installed and hibernation is off: the socket then skips all of this. */
   tap: Tap | null = null;
 
@@ -110,59 +111,56 @@ export class SocketFeatures {
     if (factory === undefined) {
       const used = PERF_OPTIONS.find((name) => options[name] !== undefined);
       if (used !== undefined) {
-        throw new TypeError(
-          `${used} needs features: perfFeatures (import { perfFeatures } from '@phx-socket/client'); ` +
-            'it is passed in so apps that do not use it do not bundle it',
-        );
+        throw new TypeError(`${used} needs features: perfFeatures (import { perfFeatures } from '@phx-socket/client')`);
       }
     }
-    this.perf = factory === undefined ? null : factory(options, host);
-    this.retap();
+    this.#perf = factory === undefined ? null : factory(options, host);
+    this.#retap();
   }
 
   /** The socket's serializer, wrapped by the binary pool when there is one. */
   serializer(base: Serializer): Serializer {
-    return this.perf === null ? base : this.perf.serializer(base);
+    return this.#perf === null ? base : this.#perf.serializer(base);
   }
 
   /** Topic handler attachment for new channels, or null. */
   get attach(): ((channel: Channel) => void) | null {
-    return this.perf?.attach ?? null;
+    return this.#perf?.attach ?? null;
   }
 
   /** Installs a hook; returns its remover. */
   use(hook: MessageHook | MessageHookFn): () => void {
     const remove = this.hooks.add(hook);
-    this.retap();
+    this.#retap();
     return () => {
       remove();
-      this.retap();
+      this.#retap();
     };
   }
 
   /** The app called `connect()`. */
   connected(): void {
-    this.perf?.connected();
+    this.#perf?.connected();
   }
 
   /** The app called `disconnect()`. */
   disconnected(): void {
-    this.perf?.disconnected();
+    this.#perf?.disconnected();
   }
 
   /** A push waits in a channel buffer for the connection. */
   demand(): void {
-    this.perf?.demand('push');
+    this.#perf?.demand('push');
   }
 
   stats(): SocketStats {
-    const perf = this.perf?.stats() ?? { binaryPool: null, routeCache: null, hibernation: null };
+    const perf = this.#perf?.stats() ?? { binaryPool: null, routeCache: null, hibernation: null };
     return { ...perf, hooks: this.hooks.stats() };
   }
 
-  private retap(): void {
+  #retap(): void {
     const hooks = this.hooks.size > 0 ? this.hooks : null;
-    const perf = this.perf;
+    const perf = this.#perf;
     const touch = perf?.touch ?? null;
     if (hooks === null && touch === null) {
       this.tap = null;

@@ -87,16 +87,19 @@ function checkSpec(option: string, spec: unknown): ChannelHandlerSpec {
  * handlers.attach(socket.channel('rooms:1'));
  */
 export class TopicHandlers {
-  private readonly routes: RouteCache<ChannelHandlerSpec>;
-  private readonly fallback: ChannelHandlerSpec | undefined;
-  private counts = { attached: 0, defaulted: 0, unmatched: 0 };
+  readonly #routes: RouteCache<ChannelHandlerSpec>;
+  readonly #fallback: ChannelHandlerSpec | undefined;
+  #counts = { attached: 0, defaulted: 0, unmatched: 0 };
+
+  readonly #reportError: (error: unknown, where: string) => void;
 
   constructor(
     handlers: TopicHandlerMap | undefined,
     defaultHandler: ChannelHandlerSpec | undefined,
     routeCache: RouteCacheOptions | undefined,
-    private readonly reportError: (error: unknown, where: string) => void,
+    reportError: (error: unknown, where: string) => void,
   ) {
+    this.#reportError = reportError;
     const map: Record<string, ChannelHandlerSpec> = {};
     if (handlers !== undefined) {
       if (typeof handlers !== 'object' || handlers === null || Array.isArray(handlers)) {
@@ -104,49 +107,49 @@ export class TopicHandlers {
       }
       for (const [pattern, spec] of Object.entries(handlers)) map[pattern] = checkSpec(`topicHandlers['${pattern}']`, spec);
     }
-    this.fallback = defaultHandler === undefined ? undefined : checkSpec('defaultHandler', defaultHandler);
-    this.routes = new RouteCache(map, routeCache, 'routeCache');
+    this.#fallback = defaultHandler === undefined ? undefined : checkSpec('defaultHandler', defaultHandler);
+    this.#routes = new RouteCache(map, routeCache, 'routeCache');
   }
 
   /** The route cache (cleared by hibernation). */
   get cache(): RouteCache<ChannelHandlerSpec> {
-    return this.routes;
+    return this.#routes;
   }
 
   /** Attaches the handler for `channel.topic` (or the default); returns the handler, if any. */
   attach(channel: Channel): AnyChannelHandler | undefined {
-    let spec = this.routes.resolve(channel.topic);
-    if (spec !== undefined) this.counts.attached++;
-    else if (this.fallback !== undefined) {
-      spec = this.fallback;
-      this.counts.defaulted++;
+    let spec = this.#routes.resolve(channel.topic);
+    if (spec !== undefined) this.#counts.attached++;
+    else if (this.#fallback !== undefined) {
+      spec = this.#fallback;
+      this.#counts.defaulted++;
     } else {
-      this.counts.unmatched++;
+      this.#counts.unmatched++;
       return undefined;
     }
     let handler: ChannelHandler;
     try {
       handler = (typeof spec === 'function' ? new spec(channel as never) : spec) as unknown as ChannelHandler;
     } catch (error) {
-      this.reportError(error, `constructing the handler of "${channel.topic}"`);
+      this.#reportError(error, `constructing the handler of "${channel.topic}"`);
       return undefined;
     }
-    this.wire(channel, handler);
+    this.#wire(channel, handler);
     return handler;
   }
 
   /** Route cache counters plus attach counts. */
   stats(): TopicHandlerStats {
-    return { ...this.routes.stats(), ...this.counts };
+    return { ...this.#routes.stats(), ...this.#counts };
   }
 
-  private wire(channel: Channel, handler: ChannelHandler): void {
+  #wire(channel: Channel, handler: ChannelHandler): void {
     const where = (what: string): string => `${what} of the handler of "${channel.topic}"`;
     const run = (what: string, fn: () => void): void => {
       try {
         fn();
       } catch (error) {
-        this.reportError(error, where(what));
+        this.#reportError(error, where(what));
       }
     };
     if (handler.handleJoin) channel.joinPush.receive('ok', (response) => run('handleJoin', () => handler.handleJoin?.(channel, response)));

@@ -23,25 +23,37 @@ export interface TransmitterHost {
  * const refused = transmitter.transmit(message); // a PhxError when the transport refused the frame
  */
 export class Transmitter {
+  readonly #options: ResolvedSocketOptions;
+  readonly #telemetry: Telemetry;
+  readonly #callbacks: SocketCallbacks;
+  readonly #supervisor: Supervisor;
+  readonly #host: TransmitterHost;
+
   constructor(
-    private readonly options: ResolvedSocketOptions,
-    private readonly telemetry: Telemetry,
-    private readonly callbacks: SocketCallbacks,
-    private readonly supervisor: Supervisor,
-    private readonly host: TransmitterHost,
-  ) {}
+    options: ResolvedSocketOptions,
+    telemetry: Telemetry,
+    callbacks: SocketCallbacks,
+    supervisor: Supervisor,
+    host: TransmitterHost,
+  ) {
+    this.#options = options;
+    this.#telemetry = telemetry;
+    this.#callbacks = callbacks;
+    this.#supervisor = supervisor;
+    this.#host = host;
+  }
 
   /** Encodes and sends; returns the transport's typed refusal of the frame (already reported), if any. */
   transmit(message: Message): PhxError | undefined {
-    const conn = this.supervisor.connection;
+    const conn = this.#supervisor.connection;
     if (conn === null) return undefined;
-    if (this.options.logger !== null) this.host.log('push', `${message.topic} ${message.event} (${message.joinRef}, ${message.ref})`, message.payload);
+    if (this.#options.logger !== null) this.#host.log('push', `${message.topic} ${message.event} (${message.joinRef}, ${message.ref})`, message.payload);
     let frame: string | ArrayBuffer;
     try {
-      frame = this.options.serializer.encode(message);
+      frame = this.#options.serializer.encode(message);
     } catch (error) {
-      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
-      this.callbacks.run('error', error);
+      this.#telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
+      this.#callbacks.run('error', error);
       return undefined;
     }
     let sent: boolean;
@@ -49,14 +61,14 @@ export class Transmitter {
       sent = conn.send(frame);
     } catch (error) {
       const refused = error as PhxError;
-      this.host.log('push', refused.message, message);
-      this.telemetry.emit('socket:error', { measurements: {}, metadata: { error: refused } });
-      this.callbacks.run('error', refused);
+      this.#host.log('push', refused.message, message);
+      this.#telemetry.emit('socket:error', { measurements: {}, metadata: { error: refused } });
+      this.#callbacks.run('error', refused);
       return refused;
     }
     if (!sent) return undefined;
-    if (this.telemetry.has('message:sent')) {
-      this.telemetry.emit('message:sent', {
+    if (this.#telemetry.has('message:sent')) {
+      this.#telemetry.emit('message:sent', {
         measurements: { bytes: frameSize(frame) },
         metadata: { topic: message.topic, event: message.event, ref: message.ref },
       });

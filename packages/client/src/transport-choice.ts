@@ -21,14 +21,21 @@ import type { Telemetry } from './telemetry';
 export class TransportChoice {
   /** The LongPoll fallback, when `longPollFallbackMs` is set. */
   readonly fallback: TransportFallback | null;
-  private transportClass: TransportConstructor | null = null;
+  #transportClass: TransportConstructor | null = null;
+
+  readonly #options: ResolvedSocketOptions;
+  readonly #telemetry: Telemetry;
+  readonly #hooks: Pick<SupervisorHooks, 'log' | 'reportError'>;
 
   constructor(
-    private readonly options: ResolvedSocketOptions,
-    private readonly telemetry: Telemetry,
-    private readonly hooks: Pick<SupervisorHooks, 'log' | 'reportError'>,
+    options: ResolvedSocketOptions,
+    telemetry: Telemetry,
+    hooks: Pick<SupervisorHooks, 'log' | 'reportError'>,
     onFallback: (event: FallbackEvent) => void,
   ) {
+    this.#options = options;
+    this.#telemetry = telemetry;
+    this.#hooks = hooks;
     const { longPollFallbackMs, longPollTransport } = options;
     this.fallback =
       longPollFallbackMs !== undefined && longPollTransport !== undefined
@@ -45,7 +52,7 @@ export class TransportChoice {
 
   /** The class for the next attempt: the fallback once the socket fell back, else the primary. */
   next(): TransportConstructor {
-    return this.fallback?.active ? this.fallback.transport : this.primary();
+    return this.fallback?.active ? this.fallback.transport : this.#primary();
   }
 
   /** Arms the fallback deadline for a primary attempt, or reports a fallback the session store remembered. */
@@ -56,36 +63,36 @@ export class TransportChoice {
       fallback.primaryStarted(transportName(transport));
       return;
     }
-    const remembered = fallback.rememberedEvent(transportName(this.primary()));
+    const remembered = fallback.rememberedEvent(transportName(this.#primary()));
     if (remembered) this.reportFallback(remembered);
   }
 
   /** Logs the switch and emits `transport:fallback` telemetry. */
   reportFallback(event: FallbackEvent): void {
-    this.hooks.log('transport', `falling back from ${event.from} to ${event.to} (${event.reason}, after ${event.afterMs} ms)`);
-    this.telemetry.emit('transport:fallback', { measurements: { after_ms: event.afterMs }, metadata: { from: event.from, to: event.to } });
+    this.#hooks.log('transport', `falling back from ${event.from} to ${event.to} (${event.reason}, after ${event.afterMs} ms)`);
+    this.#telemetry.emit('transport:fallback', { measurements: { after_ms: event.afterMs }, metadata: { from: event.from, to: event.to } });
   }
 
   /** The primary transport class: the `transport` option, else the default WebSocket transport (made once). */
-  private primary(): TransportConstructor {
-    if (this.transportClass !== null) return this.transportClass;
-    const given = this.options.transport;
-    if (given !== undefined) return (this.transportClass = given);
-    const tuning = this.options.transportOptions;
+  #primary(): TransportConstructor {
+    if (this.#transportClass !== null) return this.#transportClass;
+    const given = this.#options.transport;
+    if (given !== undefined) return (this.#transportClass = given);
+    const tuning = this.#options.transportOptions;
     const userNotice = tuning.onNotice;
-    this.transportClass = createWebSocketTransport({
+    this.#transportClass = createWebSocketTransport({
       ...tuning,
       onNotice: (message) => {
-        this.telemetry.emit('transport:notice', { measurements: {}, metadata: { message } });
+        this.#telemetry.emit('transport:notice', { measurements: {}, metadata: { message } });
         if (userNotice) {
           try {
             userNotice(message);
           } catch (error) {
-            this.hooks.reportError(error, 'transportOptions.onNotice');
+            this.#hooks.reportError(error, 'transportOptions.onNotice');
           }
         }
       },
     });
-    return this.transportClass;
+    return this.#transportClass;
   }
 }

@@ -36,6 +36,39 @@ describe('Telemetry', () => {
     expect(seen).toEqual(['heartbeat', 'heartbeat:timeout']);
   });
 
+  it('runs subscribers in order, named before wildcard, each emit on the list it started with', () => {
+    const t = new Telemetry();
+    const seen: string[] = [];
+    let offSecond = (): void => undefined;
+    t.on('heartbeat', () => {
+      seen.push('first');
+      offSecond(); // removed during the emit: still runs this time
+      t.on('heartbeat', () => seen.push('late')); // added during the emit: runs from the next one
+    });
+    offSecond = t.on('heartbeat', () => seen.push('second'));
+    t.on('*', (name) => seen.push(`* ${name}`));
+    t.emit('heartbeat', hb(1));
+    expect(seen).toEqual(['first', 'second', '* heartbeat']);
+    seen.length = 0;
+    t.emit('heartbeat', hb(2));
+    expect(seen).toEqual(['first', 'late', '* heartbeat']);
+  });
+
+  it('counts a subscriber per name: has() stays true until the last one leaves', () => {
+    const t = new Telemetry();
+    const offA = t.on('heartbeat', () => undefined);
+    const offB = t.on('heartbeat', () => undefined);
+    offA();
+    offA();
+    expect(t.has('heartbeat')).toBe(true);
+    offB();
+    expect(t.has('heartbeat')).toBe(false);
+    const offAny = t.on('*', () => undefined);
+    expect(t.has('heartbeat')).toBe(true);
+    offAny();
+    expect(t.has('heartbeat')).toBe(false);
+  });
+
   it('keeps dispatching when a subscriber throws, and reports the error as handler:error', () => {
     const t = new Telemetry();
     const errors: unknown[] = [];

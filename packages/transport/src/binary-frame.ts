@@ -67,46 +67,54 @@ export function encodeBinaryPush(message: Message<BinaryPayload>): ArrayBuffer {
 
 /** Reads a binary frame front to back; every read checks bounds so truncation is a `DecodeError`. */
 class FrameReader {
-  private offset = 1;
+  #offset = 1;
+  readonly #bytes: Uint8Array;
+  readonly #frame: ArrayBuffer | undefined;
+  readonly #kindName: string;
+
   constructor(
-    private readonly bytes: Uint8Array,
-    private readonly frame: ArrayBuffer | undefined,
-    private readonly kindName: string,
-  ) {}
+    bytes: Uint8Array,
+    frame: ArrayBuffer | undefined,
+    kindName: string,
+  ) {
+    this.#bytes = bytes;
+    this.#frame = frame;
+    this.#kindName = kindName;
+  }
 
   lengths(count: number): number[] {
-    if (this.offset + count > this.bytes.byteLength) {
-      throw this.fail(`needs ${count} header length bytes but the frame is ${this.bytes.byteLength} bytes`);
+    if (this.#offset + count > this.#bytes.byteLength) {
+      throw this.fail(`needs ${count} header length bytes but the frame is ${this.#bytes.byteLength} bytes`);
     }
-    const out = Array.from(this.bytes.subarray(this.offset, this.offset + count));
-    this.offset += count;
+    const out = Array.from(this.#bytes.subarray(this.#offset, this.#offset + count));
+    this.#offset += count;
     return out;
   }
 
   text(field: string, length: number | undefined): string {
     const size = length ?? 0;
-    const end = this.offset + size;
-    if (end > this.bytes.byteLength) {
-      throw this.fail(`${field} (${size} bytes at offset ${this.offset}) runs past the end of the ${this.bytes.byteLength}-byte frame`);
+    const end = this.#offset + size;
+    if (end > this.#bytes.byteLength) {
+      throw this.fail(`${field} (${size} bytes at offset ${this.#offset}) runs past the end of the ${this.#bytes.byteLength}-byte frame`);
     }
     let value: string;
     try {
-      value = utf8Decoder.decode(this.bytes.subarray(this.offset, end));
+      value = utf8Decoder.decode(this.#bytes.subarray(this.#offset, end));
     } catch (cause) {
       throw this.fail(`${field} is not valid UTF-8`, cause);
     }
-    this.offset = end;
+    this.#offset = end;
     return value;
   }
 
   /** The rest of the frame, copied once into an `ArrayBuffer` of exactly the payload's size. */
   rest(): ArrayBuffer {
-    const start = this.bytes.byteOffset + this.offset;
-    return this.bytes.buffer.slice(start, this.bytes.byteOffset + this.bytes.byteLength) as ArrayBuffer;
+    const start = this.#bytes.byteOffset + this.#offset;
+    return this.#bytes.buffer.slice(start, this.#bytes.byteOffset + this.#bytes.byteLength) as ArrayBuffer;
   }
 
   fail(reason: string, cause?: unknown): DecodeError {
-    return new DecodeError(`malformed binary ${this.kindName} frame: ${reason}`, this.frame ?? copyOf(this.bytes), { cause });
+    return new DecodeError(`malformed binary ${this.#kindName} frame: ${reason}`, this.#frame ?? copyOf(this.#bytes), { cause });
   }
 }
 

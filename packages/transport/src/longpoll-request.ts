@@ -100,17 +100,20 @@ export interface RequestSpec {
  * req.abort(); // on close: `done` is never called
  */
 export class LongPollRequest {
-  private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private finished = false;
-  private timedOut = false;
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #finished = false;
+  #timedOut = false;
 
-  constructor(spec: RequestSpec, private readonly done: (outcome: RequestOutcome) => void) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
+  readonly #done: (outcome: RequestOutcome) => void;
+
+  constructor(spec: RequestSpec, done: (outcome: RequestOutcome) => void) {
+    this.#done = done;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#controller.abort();
     }, spec.timeoutMs);
-    const init = { method: spec.method, headers: spec.headers, signal: this.controller.signal, credentials: spec.credentials };
+    const init = { method: spec.method, headers: spec.headers, signal: this.#controller.signal, credentials: spec.credentials };
     let pending: Promise<FetchResponseLike>;
     try {
       pending = spec.fetch(spec.url, spec.body === undefined ? init : { ...init, body: spec.body });
@@ -122,29 +125,29 @@ export class LongPollRequest {
       .then(
         ({ status, text }) => {
           const answer = parsePollAnswer(status, text);
-          if (answer !== null) this.finish({ kind: 'answer', answer });
-          else this.finish({ kind: 'failed', error: new LongPollError('network_error', 0, `the LongPoll ${spec.method} answered HTTP ${status} without the protocol's JSON body`) });
+          if (answer !== null) this.#finish({ kind: 'answer', answer });
+          else this.#finish({ kind: 'failed', error: new LongPollError('network_error', 0, `the LongPoll ${spec.method} answered HTTP ${status} without the protocol's JSON body`) });
         },
         (cause: unknown) => {
-          if (this.timedOut) this.finish({ kind: 'timeout' });
-          else this.finish({ kind: 'failed', error: new LongPollError('network_error', 0, `the LongPoll ${spec.method} failed: ${describe(cause)}`, { cause }) });
+          if (this.#timedOut) this.#finish({ kind: 'timeout' });
+          else this.#finish({ kind: 'failed', error: new LongPollError('network_error', 0, `the LongPoll ${spec.method} failed: ${describe(cause)}`, { cause }) });
         },
       );
   }
 
   /** Cancels the request; `done` will not be called. */
   abort(): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
-    this.controller.abort();
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#controller.abort();
   }
 
-  private finish(outcome: RequestOutcome): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
-    this.done(outcome);
+  #finish(outcome: RequestOutcome): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#done(outcome);
   }
 }
 

@@ -79,41 +79,41 @@ export class LongPoll implements TransportLike {
   /** The poll URL without the session token (`http://…/longpoll?…`). */
   readonly pollURL: string;
 
-  private readonly options: ResolvedLongPollOptions;
-  private readonly authToken: string | undefined;
-  private state: ReadyState = READY_STATE.connecting;
-  private timeoutMs: number;
-  private session: string | null = null;
-  private readonly requests = new Set<LongPollRequest>();
-  private readonly deliveries = new Set<Timer>();
+  readonly #options: ResolvedLongPollOptions;
+  readonly #authToken: string | undefined;
+  #state: ReadyState = READY_STATE.connecting;
+  #timeoutMs: number;
+  #session: string | null = null;
+  readonly #requests = new Set<LongPollRequest>();
+  readonly #deliveries = new Set<Timer>();
   /** Frames waiting for a POST, oldest first. */
-  private outbox: string[] = [];
-  private posting = false;
-  private batchTimer: Timer | undefined;
-  private startTimer: Timer | undefined;
+  #outbox: string[] = [];
+  #posting = false;
+  #batchTimer: Timer | undefined;
+  #startTimer: Timer | undefined;
 
   constructor(endPoint: string, protocols?: string | string[], options?: LongPollOptions) {
     if (typeof endPoint !== 'string' || endPoint === '') throw new TypeError('LongPoll endPoint must be a non-empty URL string');
-    this.options = resolveLongPollOptions(options);
-    this.timeoutMs = this.options.pollTimeoutMs;
+    this.#options = resolveLongPollOptions(options);
+    this.#timeoutMs = this.#options.pollTimeoutMs;
     this.url = endPoint;
     this.pollURL = longPollURL(endPoint);
-    this.authToken = authTokenFromProtocols(protocols);
+    this.#authToken = authTokenFromProtocols(protocols);
     // The caller sets its handlers (and may close us) after `new`; the first poll waits for that.
-    this.startTimer = setTimeout(() => {
-      this.startTimer = undefined;
-      this.poll();
+    this.#startTimer = setTimeout(() => {
+      this.#startTimer = undefined;
+      this.#poll();
     }, 0);
   }
 
   /** WebSocket-style state: connecting until the session exists, open, closing, closed. */
   get readyState(): ReadyState {
-    return this.state;
+    return this.#state;
   }
 
   /** The session token Phoenix issued, or `null` before the first answer. */
   get sessionToken(): string | null {
-    return this.session;
+    return this.#session;
   }
 
   /**
@@ -121,11 +121,11 @@ export class LongPoll implements TransportLike {
    * Applies from the next request on.
    */
   get timeout(): number {
-    return this.timeoutMs;
+    return this.#timeoutMs;
   }
   set timeout(ms: number) {
     checkPollTimeout('timeout', ms);
-    this.timeoutMs = ms;
+    this.#timeoutMs = ms;
   }
 
   /**
@@ -134,9 +134,9 @@ export class LongPoll implements TransportLike {
    */
   send(data: RawFrame): void {
     if (typeof data !== 'string') throw new LongPollBinaryError(binaryLength(data));
-    if (!this.isActive()) return;
-    this.outbox.push(data);
-    this.scheduleFlush();
+    if (!this.#isActive()) return;
+    this.#outbox.push(data);
+    this.#scheduleFlush();
   }
 
   /**
@@ -145,49 +145,49 @@ export class LongPoll implements TransportLike {
    * once its window passes without a poll. Unsent frames are dropped.
    */
   close(code?: number, reason?: string): void {
-    if (!this.isActive()) return;
-    this.stop(READY_STATE.closing);
+    if (!this.#isActive()) return;
+    this.#stop(READY_STATE.closing);
     setTimeout(() => {
-      this.state = READY_STATE.closed;
+      this.#state = READY_STATE.closed;
       this.onclose?.({ code: code ?? NO_STATUS, reason: reason ?? '', wasClean: true });
     }, 0);
   }
 
-  private isActive(): boolean {
-    return this.state === READY_STATE.connecting || this.state === READY_STATE.open;
+  #isActive(): boolean {
+    return this.#state === READY_STATE.connecting || this.#state === READY_STATE.open;
   }
 
-  private poll(): void {
-    if (!this.isActive()) return;
-    this.request('GET', { Accept: 'application/json' }, undefined, (outcome) => this.polled(outcome));
+  #poll(): void {
+    if (!this.#isActive()) return;
+    this.#request('GET', { Accept: 'application/json' }, undefined, (outcome) => this.#polled(outcome));
   }
 
-  private polled(outcome: RequestOutcome): void {
-    if (outcome.kind === 'timeout') return this.fail(this.timeoutError('GET'), CLOSES.timeout);
-    if (outcome.kind === 'failed') return this.fail(outcome.error, CLOSES.failed);
+  #polled(outcome: RequestOutcome): void {
+    if (outcome.kind === 'timeout') return this.#fail(this.#timeoutError('GET'), CLOSES.timeout);
+    if (outcome.kind === 'failed') return this.#fail(outcome.error, CLOSES.failed);
     const { status, token, messages } = outcome.answer;
     switch (status) {
       case LONGPOLL_STATUS.gone:
-        if (this.session !== null) {
-          return this.fail(new LongPollError('session_gone', status, 'the server ended the LongPoll session (410); the socket reconnects and channels rejoin'), CLOSES.sessionGone);
+        if (this.#session !== null) {
+          return this.#fail(new LongPollError('session_gone', status, 'the server ended the LongPoll session (410); the socket reconnects and channels rejoin'), CLOSES.sessionGone);
         }
-        if (token === null) return this.fail(new LongPollError('server_error', status, 'the LongPoll server opened a session (410) without a token'), CLOSES.failed);
-        this.session = token;
-        this.state = READY_STATE.open;
+        if (token === null) return this.#fail(new LongPollError('server_error', status, 'the LongPoll server opened a session (410) without a token'), CLOSES.failed);
+        this.#session = token;
+        this.#state = READY_STATE.open;
         this.onopen?.({ type: 'open' });
         // onopen may have closed us; poll() checks. Frames sent while connecting go out now.
-        this.scheduleFlush();
-        return this.poll();
+        this.#scheduleFlush();
+        return this.#poll();
       case LONGPOLL_STATUS.ok:
-        if (token !== null) this.session = token;
-        this.deliver(messages);
-        return this.poll();
+        if (token !== null) this.#session = token;
+        this.#deliver(messages);
+        return this.#poll();
       case LONGPOLL_STATUS.noContent:
-        return this.poll();
+        return this.#poll();
       case LONGPOLL_STATUS.forbidden:
-        return this.fail(new LongPollError('forbidden', status, 'the server refused the LongPoll connection (403): check the connect params and auth token'), CLOSES.forbidden);
+        return this.#fail(new LongPollError('forbidden', status, 'the server refused the LongPoll connection (403): check the connect params and auth token'), CLOSES.forbidden);
       default:
-        return this.fail(new LongPollError('server_error', status, `the LongPoll poll answered status ${status}`), CLOSES.failed);
+        return this.#fail(new LongPollError('server_error', status, `the LongPoll poll answered status ${status}`), CLOSES.failed);
     }
   }
 
@@ -195,86 +195,86 @@ export class LongPoll implements TransportLike {
    * Each frame is delivered in its own task, as WebSocket messages are: promise callbacks a handler starts
    * run before the next frame arrives, exactly as over a WebSocket.
    */
-  private deliver(messages: readonly string[]): void {
+  #deliver(messages: readonly string[]): void {
     for (const data of messages) {
       const timer = setTimeout(() => {
-        this.deliveries.delete(timer);
+        this.#deliveries.delete(timer);
         this.onmessage?.({ data });
       }, 0);
-      this.deliveries.add(timer);
+      this.#deliveries.add(timer);
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.state !== READY_STATE.open || this.posting || this.batchTimer !== undefined || this.outbox.length === 0) return;
+  #scheduleFlush(): void {
+    if (this.#state !== READY_STATE.open || this.#posting || this.#batchTimer !== undefined || this.#outbox.length === 0) return;
     // One tick of grace batches back-to-back pushes (a join storm after reconnect) into one POST.
-    this.batchTimer = setTimeout(() => {
-      this.batchTimer = undefined;
-      this.flush();
+    this.#batchTimer = setTimeout(() => {
+      this.#batchTimer = undefined;
+      this.#flush();
     }, 0);
   }
 
   /** POSTs the oldest queued frames; the next POST starts when this one is acknowledged, so order holds. */
-  private flush(): void {
-    if (this.state !== READY_STATE.open || this.posting || this.outbox.length === 0) return;
-    const { body, count, contentType } = nextBatch(this.outbox, this.options.maxBatchSize);
-    this.outbox = this.outbox.slice(count);
-    this.posting = true;
-    this.request('POST', { 'Content-Type': contentType }, body, (outcome) => {
-      this.posting = false;
-      if (outcome.kind === 'timeout') return this.fail(this.timeoutError('POST'), CLOSES.timeout);
-      if (outcome.kind === 'failed') return this.fail(outcome.error, CLOSES.failed);
+  #flush(): void {
+    if (this.#state !== READY_STATE.open || this.#posting || this.#outbox.length === 0) return;
+    const { body, count, contentType } = nextBatch(this.#outbox, this.#options.maxBatchSize);
+    this.#outbox = this.#outbox.slice(count);
+    this.#posting = true;
+    this.#request('POST', { 'Content-Type': contentType }, body, (outcome) => {
+      this.#posting = false;
+      if (outcome.kind === 'timeout') return this.#fail(this.#timeoutError('POST'), CLOSES.timeout);
+      if (outcome.kind === 'failed') return this.#fail(outcome.error, CLOSES.failed);
       const { status } = outcome.answer;
-      if (status === LONGPOLL_STATUS.ok) return this.flush();
+      if (status === LONGPOLL_STATUS.ok) return this.#flush();
       if (status === LONGPOLL_STATUS.gone) {
-        return this.fail(new LongPollError('session_gone', status, 'the server ended the LongPoll session (410 on POST); the socket reconnects and channels rejoin'), CLOSES.sessionGone);
+        return this.#fail(new LongPollError('session_gone', status, 'the server ended the LongPoll session (410 on POST); the socket reconnects and channels rejoin'), CLOSES.sessionGone);
       }
-      return this.fail(new LongPollError('server_error', status, `the LongPoll POST answered status ${status}; ${count} frame(s) may be lost`), CLOSES.failed);
+      return this.#fail(new LongPollError('server_error', status, `the LongPoll POST answered status ${status}; ${count} frame(s) may be lost`), CLOSES.failed);
     });
   }
 
-  private request(method: 'GET' | 'POST', headers: Record<string, string>, body: string | undefined, done: (outcome: RequestOutcome) => void): void {
-    const fetch = this.options.fetch ?? globalFetch();
+  #request(method: 'GET' | 'POST', headers: Record<string, string>, body: string | undefined, done: (outcome: RequestOutcome) => void): void {
+    const fetch = this.#options.fetch ?? globalFetch();
     if (fetch === undefined) {
-      return this.fail(new LongPollError('fetch_unavailable', 0, 'globalThis.fetch is not defined; pass one with createLongPollTransport({ fetch })'), CLOSES.failed);
+      return this.#fail(new LongPollError('fetch_unavailable', 0, 'globalThis.fetch is not defined; pass one with createLongPollTransport({ fetch })'), CLOSES.failed);
     }
-    const all: Record<string, string> = { ...this.options.headers, ...headers };
-    if (this.authToken !== undefined && this.authToken !== '') all[AUTH_TOKEN_HEADER] = this.authToken;
-    const spec = { fetch, method, url: withSessionToken(this.pollURL, this.session), headers: all, credentials: this.options.credentials, timeoutMs: this.timeoutMs };
+    const all: Record<string, string> = { ...this.#options.headers, ...headers };
+    if (this.#authToken !== undefined && this.#authToken !== '') all[AUTH_TOKEN_HEADER] = this.#authToken;
+    const spec = { fetch, method, url: withSessionToken(this.pollURL, this.#session), headers: all, credentials: this.#options.credentials, timeoutMs: this.#timeoutMs };
     const request: LongPollRequest = new LongPollRequest(body === undefined ? spec : { ...spec, body }, (outcome) => {
       // A request still in the set is ours; stop() empties the set, so late answers are ignored.
-      if (this.requests.delete(request)) done(outcome);
+      if (this.#requests.delete(request)) done(outcome);
     });
-    this.requests.add(request);
+    this.#requests.add(request);
   }
 
-  private timeoutError(method: 'GET' | 'POST'): LongPollError {
-    return new LongPollError('timeout', 0, `the LongPoll ${method} took longer than ${this.timeoutMs} ms; the socket reconnects (raise longpollerTimeout above the server's window)`);
+  #timeoutError(method: 'GET' | 'POST'): LongPollError {
+    return new LongPollError('timeout', 0, `the LongPoll ${method} took longer than ${this.#timeoutMs} ms; the socket reconnects (raise longpollerTimeout above the server's window)`);
   }
 
   /** Like a failed WebSocket: not open any more when the error and then the close are reported. */
-  private fail(error: LongPollError, close: { code: number; reason: string }): void {
-    if (!this.isActive()) return;
-    this.stop(READY_STATE.closed);
+  #fail(error: LongPollError, close: { code: number; reason: string }): void {
+    if (!this.#isActive()) return;
+    this.#stop(READY_STATE.closed);
     const event: LongPollErrorEvent = { type: 'error', error, message: error.message };
     this.onerror?.(event);
     this.onclose?.({ code: close.code, reason: close.reason, wasClean: false });
   }
 
   /** Cancels requests, queued deliveries and outgoing batches. */
-  private stop(state: ReadyState): void {
-    this.state = state;
-    const requests = [...this.requests];
-    this.requests.clear();
+  #stop(state: ReadyState): void {
+    this.#state = state;
+    const requests = [...this.#requests];
+    this.#requests.clear();
     for (const request of requests) request.abort();
-    for (const timer of this.deliveries) clearTimeout(timer);
-    this.deliveries.clear();
-    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
-    if (this.startTimer !== undefined) clearTimeout(this.startTimer);
-    this.batchTimer = undefined;
-    this.startTimer = undefined;
-    this.outbox = [];
-    this.posting = false;
+    for (const timer of this.#deliveries) clearTimeout(timer);
+    this.#deliveries.clear();
+    if (this.#batchTimer !== undefined) clearTimeout(this.#batchTimer);
+    if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
+    this.#batchTimer = undefined;
+    this.#startTimer = undefined;
+    this.#outbox = [];
+    this.#posting = false;
   }
 }
 

@@ -95,15 +95,19 @@ export interface WebSocketTransportOptions {
   onNotice?: (message: string) => void;
 }
 
+/** Default of `connectTimeoutMs`, alone so the browser build does not bundle the Node defaults. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** Defaults merged under the options given; options not listed here default to `undefined`. */
 export const DEFAULT_WEBSOCKET_TRANSPORT_OPTIONS = /* @__PURE__ */ Object.freeze({
   noDelay: true,
   keepAlive: true,
   keepAliveInitialDelayMs: 30_000,
-  connectTimeoutMs: 10_000,
+  connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
   compression: false,
   headers: /* @__PURE__ */ Object.freeze({}) as Readonly<Record<string, string>>,
-  maxPayloadBytes: 100 * 1024 * 1024,
+  // 100 MiB written out: bundlers keep a module-level product (it could call valueOf), and this object with it.
+  maxPayloadBytes: 104_857_600,
   rejectUnauthorized: true,
 } as const);
 
@@ -166,13 +170,15 @@ function checkTls(options: WebSocketTransportOptions, key: 'ca' | 'cert' | 'key'
 }
 
 /**
- * Checks every option and merges the defaults once. Throws `TypeError` for a wrong type and `RangeError`
- * for a value out of range; each message names the option (`transportOptions.connectTimeoutMs ...`).
+ * Checks every option, Node-only ones included (so a browser app gets the same errors as a Node one).
+ * Throws `TypeError` for a wrong type and `RangeError` for a value out of range; each message names the
+ * option (`transportOptions.connectTimeoutMs ...`). The browser transport calls only this; the Node one
+ * merges the defaults after it (`resolveWebSocketTransportOptions`).
  *
  * @example
- * resolveWebSocketTransportOptions({ connectTimeoutMs: -1 }); // RangeError: transportOptions.connectTimeoutMs must be ...
+ * checkWebSocketTransportOptions({ connectTimeoutMs: -1 }); // RangeError: transportOptions.connectTimeoutMs must be ...
  */
-export function resolveWebSocketTransportOptions(options: WebSocketTransportOptions = {}): ResolvedWebSocketTransportOptions {
+export function checkWebSocketTransportOptions(options: WebSocketTransportOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`transportOptions must be an object, got ${options === null ? 'null' : typeof options}`);
   }
@@ -203,6 +209,16 @@ export function resolveWebSocketTransportOptions(options: WebSocketTransportOpti
   if (onNotice !== undefined && typeof onNotice !== 'function') {
     throw new TypeError(`${name('onNotice')} must be a function (message: string) => void`);
   }
+}
+
+/**
+ * Checks every option (see `checkWebSocketTransportOptions`) and merges the defaults once.
+ *
+ * @example
+ * resolveWebSocketTransportOptions({ connectTimeoutMs: -1 }); // RangeError: transportOptions.connectTimeoutMs must be ...
+ */
+export function resolveWebSocketTransportOptions(options: WebSocketTransportOptions = {}): ResolvedWebSocketTransportOptions {
+  checkWebSocketTransportOptions(options);
   const d = DEFAULT_WEBSOCKET_TRANSPORT_OPTIONS;
   return {
     ...options,
@@ -210,8 +226,8 @@ export function resolveWebSocketTransportOptions(options: WebSocketTransportOpti
     keepAlive: options.keepAlive ?? d.keepAlive,
     keepAliveInitialDelayMs: options.keepAliveInitialDelayMs ?? d.keepAliveInitialDelayMs,
     connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
-    compression: compression ?? d.compression,
-    headers: headers ?? d.headers,
+    compression: options.compression ?? d.compression,
+    headers: options.headers ?? d.headers,
     maxPayloadBytes: options.maxPayloadBytes ?? d.maxPayloadBytes,
     rejectUnauthorized: options.rejectUnauthorized ?? d.rejectUnauthorized,
   };

@@ -70,8 +70,8 @@ export abstract class WebSocketTransportBase implements WebSocketTransport {
   onerror: ((event: unknown) => void) | null = null;
 
   /** Set once a close has been reported; later events from the socket are stale and dropped. */
-  private finished = false;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #finished = false;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   abstract readonly url: string;
   abstract get binaryType(): string;
@@ -88,52 +88,52 @@ export abstract class WebSocketTransportBase implements WebSocketTransport {
   protected abstract abort(): void;
 
   get readyState(): ReadyState {
-    return this.finished ? READY_STATE.closed : (this.rawReadyState() as ReadyState);
+    return this.#finished ? READY_STATE.closed : (this.rawReadyState() as ReadyState);
   }
 
   /** Subclasses call this at the end of their constructor, once their socket exists. */
   protected startConnectTimer(timeoutMs: number): void {
     if (timeoutMs <= 0) return;
-    this.connectTimer = setTimeout(() => this.timeOut(timeoutMs), timeoutMs);
+    this.#connectTimer = setTimeout(() => this.#timeOut(timeoutMs), timeoutMs);
     // A pending connect attempt alone should not keep a Node process alive.
-    (this.connectTimer as { unref?: () => void }).unref?.();
+    (this.#connectTimer as { unref?: () => void }).unref?.();
   }
 
-  private timeOut(timeoutMs: number): void {
-    this.connectTimer = undefined;
-    if (this.finished || this.rawReadyState() !== READY_STATE.connecting) return;
-    this.finished = true;
+  #timeOut(timeoutMs: number): void {
+    this.#connectTimer = undefined;
+    if (this.#finished || this.rawReadyState() !== READY_STATE.connecting) return;
+    this.#finished = true;
     this.abort();
     const error = new ConnectTimeoutError(timeoutMs);
     this.onerror?.({ type: 'error', error, message: error.message });
     this.onclose?.({ code: WS_CLOSE_ABNORMAL, reason: CONNECT_TIMEOUT_REASON, wasClean: false });
   }
 
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
+  #clearConnectTimer(): void {
+    if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
   }
 
   protected handleOpen(): void {
-    if (this.finished) return;
-    this.clearConnectTimer();
+    if (this.#finished) return;
+    this.#clearConnectTimer();
     this.onopen?.({ type: 'open' });
   }
 
   protected handleMessage(data: RawFrame): void {
-    if (this.finished) return;
+    if (this.#finished) return;
     this.onmessage?.({ data });
   }
 
   protected handleError(error: WebSocketError): void {
-    if (this.finished) return;
+    if (this.#finished) return;
     this.onerror?.({ type: 'error', error, message: error.message });
   }
 
   protected handleClose(code: number, reason: string, wasClean: boolean): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.clearConnectTimer();
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#clearConnectTimer();
     this.onclose?.({ code, reason, wasClean });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { WebSocketError, WebSocketUnavailableError } from './errors';
 import type { RawFrame } from './serializer';
-import { nodeOnlyOptionsSet, resolveWebSocketTransportOptions, type WebSocketTransportOptions } from './websocket-options';
+import { checkWebSocketTransportOptions, DEFAULT_CONNECT_TIMEOUT_MS, nodeOnlyOptionsSet, type WebSocketTransportOptions } from './websocket-options';
 import { WebSocketTransportBase, type NodeSocketLike, type WebSocketTransportConstructor } from './websocket-transport';
 
 /** The DOM WebSocket as far as this file uses it. */
@@ -50,7 +50,8 @@ function callNotice(onNotice: ((message: string) => void) | undefined, message: 
  * const conn = new Transport('wss://example.com/socket/websocket?vsn=2.0.0');
  */
 export function createWebSocketTransport(options: WebSocketTransportOptions = {}): WebSocketTransportConstructor {
-  const resolved = resolveWebSocketTransportOptions(options);
+  checkWebSocketTransportOptions(options);
+  const { connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, onNotice } = options;
   const ignored = nodeOnlyOptionsSet(options);
   let noticeGiven = ignored.length === 0;
 
@@ -58,7 +59,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     /** Name in socket state and telemetry, as phoenix.js reports it (class names do not survive minification). */
     static readonly transportName = 'WebSocket';
     readonly url: string;
-    private readonly ws: BrowserWebSocket;
+    readonly #ws: BrowserWebSocket;
 
     constructor(url: string, protocols?: string | string[]) {
       super();
@@ -66,51 +67,51 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       if (!noticeGiven) {
         noticeGiven = true;
         callNotice(
-          resolved.onNotice,
+          onNotice,
           `transportOptions ${ignored.join(', ')} ${ignored.length === 1 ? 'has' : 'have'} no effect in a browser and ${ignored.length === 1 ? 'is' : 'are'} ignored: the browser manages the TCP socket, TLS, compression and upgrade headers`,
         );
       }
       this.url = url;
-      this.ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-      this.ws.binaryType = 'arraybuffer';
-      this.ws.onopen = () => this.handleOpen();
-      this.ws.onmessage = (event) => this.handleMessage(event.data as RawFrame);
+      this.#ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+      this.#ws.binaryType = 'arraybuffer';
+      this.#ws.onopen = () => this.handleOpen();
+      this.#ws.onmessage = (event) => this.handleMessage(event.data as RawFrame);
       // The DOM error event carries no detail on purpose (it would leak cross-origin information).
-      this.ws.onerror = (event) => this.handleError(new WebSocketError('WebSocket error (the browser gives no detail)', { cause: event }));
-      this.ws.onclose = (event) => this.handleClose(event.code, event.reason, event.wasClean);
-      this.startConnectTimer(resolved.connectTimeoutMs);
+      this.#ws.onerror = (event) => this.handleError(new WebSocketError('WebSocket error (the browser gives no detail)', { cause: event }));
+      this.#ws.onclose = (event) => this.handleClose(event.code, event.reason, event.wasClean);
+      this.startConnectTimer(connectTimeoutMs);
     }
 
     get binaryType(): string {
-      return this.ws.binaryType;
+      return this.#ws.binaryType;
     }
     set binaryType(type: string) {
-      this.ws.binaryType = type;
+      this.#ws.binaryType = type;
     }
     get extensions(): string {
-      return this.ws.extensions;
+      return this.#ws.extensions;
     }
     get protocol(): string {
-      return this.ws.protocol;
+      return this.#ws.protocol;
     }
     get bufferedAmount(): number {
-      return this.ws.bufferedAmount;
+      return this.#ws.bufferedAmount;
     }
     get nodeSocket(): NodeSocketLike | null {
       return null;
     }
 
     send(data: RawFrame): void {
-      this.ws.send(data);
+      this.#ws.send(data);
     }
     close(code?: number, reason?: string): void {
-      this.ws.close(code, reason);
+      this.#ws.close(code, reason);
     }
     protected rawReadyState(): number {
-      return this.ws.readyState;
+      return this.#ws.readyState;
     }
     protected abort(): void {
-      this.ws.close();
+      this.#ws.close();
     }
   };
 }

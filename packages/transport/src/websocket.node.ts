@@ -90,49 +90,49 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     /** Name in socket state and telemetry, as phoenix.js reports it (class names do not survive minification). */
     static readonly transportName = 'WebSocket';
     readonly url: string;
-    private readonly ws: WebSocket;
-    private tcp: Socket | null = null;
-    private opened = false;
+    readonly #ws: WebSocket;
+    #tcp: Socket | null = null;
+    #opened = false;
     /** True while the TCP socket is corked until the end of the current tick (see `send`). */
-    private corked = false;
+    #corked = false;
     /** Frames written since the socket was last flushed while corked. */
-    private corkedFrames = 0;
+    #corkedFrames = 0;
     /** The close code ws sent after a protocol error, with the error's message as reason. */
-    private failedWith: { code: number; reason: string } | undefined;
+    #failedWith: { code: number; reason: string } | undefined;
 
     constructor(url: string, protocols?: string | string[]) {
       super();
       this.url = url;
-      this.ws = new WebSocket(url, protocols, clientOptions);
-      this.ws.binaryType = 'arraybuffer';
+      this.#ws = new WebSocket(url, protocols, clientOptions);
+      this.#ws.binaryType = 'arraybuffer';
       // The upgrade response is the one public place ws shows its TCP socket.
-      this.ws.on('upgrade', (response: IncomingMessage) => {
-        this.tcp = response.socket;
+      this.#ws.on('upgrade', (response: IncomingMessage) => {
+        this.#tcp = response.socket;
       });
-      this.ws.on('open', () => {
+      this.#ws.on('open', () => {
         // ws turns Nagle off itself while setting up the socket, which runs after 'upgrade', so tuning
         // is applied here, once the socket is ours for good.
-        this.opened = true;
-        this.tune();
+        this.#opened = true;
+        this.#tune();
         this.handleOpen();
       });
-      this.ws.on('message', (data: RawData, isBinary: boolean) => this.handleMessage(toRawFrame(data, isBinary)));
-      this.ws.on('error', (error: Error) => {
+      this.#ws.on('message', (data: RawData, isBinary: boolean) => this.handleMessage(toRawFrame(data, isBinary)));
+      this.#ws.on('error', (error: Error) => {
         const { message, detail } = describe(error);
         const code = closeCodeForWsError(detail);
-        if (code !== undefined && this.failedWith === undefined) this.failedWith = { code, reason: message };
+        if (code !== undefined && this.#failedWith === undefined) this.#failedWith = { code, reason: message };
         this.handleError(new WebSocketError(message, { cause: error, detail }));
       });
-      this.ws.on('close', (code: number, reason: Buffer) => {
-        const failed = code === WS_CLOSE_ABNORMAL ? this.failedWith : undefined;
+      this.#ws.on('close', (code: number, reason: Buffer) => {
+        const failed = code === WS_CLOSE_ABNORMAL ? this.#failedWith : undefined;
         if (failed) this.handleClose(failed.code, failed.reason, false);
         else this.handleClose(code, reason.toString('utf8'), code !== WS_CLOSE_ABNORMAL);
       });
       this.startConnectTimer(resolved.connectTimeoutMs);
     }
 
-    private tune(): void {
-      const tcp = this.tcp;
+    #tune(): void {
+      const tcp = this.#tcp;
       if (!tcp) return;
       tcp.setNoDelay(resolved.noDelay);
       // An agent may have turned keep-alive on; `false` must turn it off again.
@@ -140,26 +140,26 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     }
 
     get binaryType(): string {
-      return this.ws.binaryType;
+      return this.#ws.binaryType;
     }
     set binaryType(type: string) {
       // Frames must reach `onmessage` as a string or bytes; a Blob would need an async read.
       if (type !== 'arraybuffer' && type !== 'nodebuffer' && type !== 'fragments') {
         throw new TypeError(`binaryType must be 'arraybuffer' (or 'nodebuffer'/'fragments' in Node), got '${type}'`);
       }
-      this.ws.binaryType = type;
+      this.#ws.binaryType = type;
     }
     get extensions(): string {
-      return this.ws.extensions;
+      return this.#ws.extensions;
     }
     get protocol(): string {
-      return this.ws.protocol;
+      return this.#ws.protocol;
     }
     get bufferedAmount(): number {
-      return this.ws.bufferedAmount;
+      return this.#ws.bufferedAmount;
     }
     get nodeSocket(): NodeSocketLike | null {
-      return this.opened && this.readyState !== READY_STATE.closed ? this.tcp : null;
+      return this.#opened && this.readyState !== READY_STATE.closed ? this.#tcp : null;
     }
 
     /**
@@ -168,34 +168,34 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
      * system call instead of 10 000.
      */
     send(data: RawFrame): void {
-      const tcp = this.tcp;
-      if (tcp !== null && !this.corked && this.ws.readyState === READY_STATE.open) {
-        this.corked = true;
-        this.corkedFrames = 0;
+      const tcp = this.#tcp;
+      if (tcp !== null && !this.#corked && this.#ws.readyState === READY_STATE.open) {
+        this.#corked = true;
+        this.#corkedFrames = 0;
         tcp.cork();
         process.nextTick(uncorkLater, this);
-      } else if (this.corked && ++this.corkedFrames >= CORK_FLUSH_FRAMES && tcp !== null) {
+      } else if (this.#corked && ++this.#corkedFrames >= CORK_FLUSH_FRAMES && tcp !== null) {
         // A long burst leaves in chunks, so the server starts on it while the rest is being produced.
-        this.corkedFrames = 0;
+        this.#corkedFrames = 0;
         tcp.uncork();
         tcp.cork();
       }
-      this.ws.send(data);
+      this.#ws.send(data);
     }
 
     /** @internal */
     uncork(): void {
-      this.corked = false;
-      this.tcp?.uncork();
+      this.#corked = false;
+      this.#tcp?.uncork();
     }
     close(code?: number, reason?: string): void {
-      this.ws.close(code, reason);
+      this.#ws.close(code, reason);
     }
     protected rawReadyState(): number {
-      return this.ws.readyState;
+      return this.#ws.readyState;
     }
     protected abort(): void {
-      this.ws.terminate();
+      this.#ws.terminate();
     }
   };
 }
