@@ -13,13 +13,19 @@ const only = process.env.PACKAGES ? process.env.PACKAGES.split(',') : null;
 
 /**
  * Each package lists its entry points (name → source file). `browser: true` adds a
- * `<entry>.browser.mjs` build in which every `./x.node` import is swapped for `./x.browser`.
+ * `<entry>.browser.mjs` build in which every `./x.node` import is swapped for `./x.browser`. `iife` maps an
+ * entry to [global name, file name] of a self-contained browser script.
  */
 const PACKAGES = [
   { name: 'transport', entries: { index: 'src/index.ts', msgpack: 'src/msgpack.ts' }, browser: true },
   { name: 'channel', entries: { index: 'src/index.ts' } },
   { name: 'perf', entries: { index: 'src/index.ts' } },
-  { name: 'client', entries: { index: 'src/index.ts' }, browser: true, iife: 'PhxSocket' },
+  {
+    name: 'client',
+    entries: { index: 'src/index.ts', lite: 'src/lite/index.ts' },
+    browser: true,
+    iife: { index: ['PhxSocket', 'phx-socket'], lite: ['PhxSocketLite', 'phx-socket-lite'] },
+  },
   { name: 'testkit', entries: { index: 'src/index.ts', cli: 'src/cli.ts' } },
 ];
 
@@ -114,13 +120,13 @@ for (const spec of PACKAGES) {
     plugins: [dts({ tsconfig: join(root, 'tsconfig.base.json'), compilerOptions: { paths: {} } }), copyDts(dir)],
     output: { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   });
-  if (spec.iife) {
+  for (const [entry, [global, file]] of Object.entries(spec.iife ?? {})) {
     configs.push({
-      input: join(dir, 'src', 'index.ts'),
+      input: input[entry],
       plugins: [workspaceSources(), browserSwap(), nodeResolve({ browser: true }), ts()],
       output: [
-        { file: join(dir, 'dist', 'phx-socket.iife.js'), format: 'iife', name: spec.iife, sourcemap: true },
-        { file: join(dir, 'dist', 'phx-socket.iife.min.js'), format: 'iife', name: spec.iife, plugins: [minify()] },
+        { file: join(dir, 'dist', `${file}.iife.js`), format: 'iife', name: global, sourcemap: true },
+        { file: join(dir, 'dist', `${file}.iife.min.js`), format: 'iife', name: global, plugins: [minify()] },
       ],
     });
   }

@@ -11,6 +11,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources; `test/dist/*` suites import `dist/` on purpose.
     alias: [
       { find: /^@phx-socket\/([a-z]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+      { find: /^@phx-socket\/client\/lite$/, replacement: `${root}packages/client/src/lite/index.ts` },
       { find: /^@phx-socket\/([a-z]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
     ],
   },

@@ -1,13 +1,16 @@
 /**
- * One suite written against the phoenix.js API, run three ways: the official `phoenix` client, ours
- * with the same options (a `ws` transport passed phoenix.js-style), and ours with no transport option.
- * Only the import differs; every expectation is the same, so ours behaves as a drop-in.
+ * One suite written against the phoenix.js API, run four ways: the official `phoenix` client, ours
+ * with the same options (a `ws` transport passed phoenix.js-style), ours with no transport option, and
+ * the lite entry `@phx-socket/client/lite`. Only the import differs; every expectation is the same, so
+ * ours behaves as a drop-in. What the lite client deliberately leaves out is listed per variant in
+ * `Caps`, and only the tests of those features are skipped for it.
  */
 import * as phoenix from 'phoenix';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type TestServer } from '@phx-socket/testkit';
 import * as ours from '../src/index';
+import * as lite from '../src/lite/index';
 
 /** The slice of the phoenix.js API this suite uses, typed loosely on purpose: two libraries fill it. */
 interface PushLike {
@@ -49,10 +52,23 @@ interface Lib {
   Presence: new (channel: ChannelLike) => PresenceLike;
 }
 
-const variants: [string, Lib, Record<string, unknown>][] = [
-  ['phoenix', phoenix as unknown as Lib, { transport: WebSocket }],
-  ['phx-socket (ws transport passed)', ours as unknown as Lib, { transport: WebSocket }],
-  ['phx-socket (default transport)', ours as unknown as Lib, {}],
+/** Optional features of the phoenix.js API; a variant without one skips exactly the tests that use it. */
+interface Caps {
+  /** `socket.ping(cb)`. */
+  readonly ping: boolean;
+  /** The `vsn` option with `encode`/`decode` callbacks (V1 JSON objects). */
+  readonly serializerCallbacks: boolean;
+}
+
+const FULL: Caps = { ping: true, serializerCallbacks: true };
+/** The lite client has no `ping`, no `vsn`/`encode`/`decode` callback options (and no LongPoll). */
+const LITE: Caps = { ping: false, serializerCallbacks: false };
+
+const variants: [string, Lib, Record<string, unknown>, Caps][] = [
+  ['phoenix', phoenix as unknown as Lib, { transport: WebSocket }, FULL],
+  ['phx-socket (ws transport passed)', ours as unknown as Lib, { transport: WebSocket }, FULL],
+  ['phx-socket (default transport)', ours as unknown as Lib, {}, FULL],
+  ['phx-socket/lite', lite as unknown as Lib, { transport: WebSocket, serializer: lite.v2Serializer }, LITE],
 ];
 
 function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
@@ -73,7 +89,7 @@ function receive(push: PushLike): Promise<{ status: string; response: any }> {
   });
 }
 
-describe.each(variants)('phoenix.js API against the testkit: %s', (_name, lib, transportOpts) => {
+describe.each(variants)('phoenix.js API against the testkit: %s', (_name, lib, transportOpts, caps) => {
   let server: TestServer;
   let socket: SocketLike;
   const make = (opts: Record<string, unknown> = {}): SocketLike => {
@@ -295,7 +311,7 @@ describe.each(variants)('phoenix.js API against the testkit: %s', (_name, lib, t
     expect(opens).toBe(0);
   });
 
-  it('measures a heartbeat round trip with ping', async () => {
+  it.skipIf(!caps.ping)('measures a heartbeat round trip with ping', async () => {
     make();
     socket.connect();
     await until(() => socket.isConnected());
@@ -303,7 +319,7 @@ describe.each(variants)('phoenix.js API against the testkit: %s', (_name, lib, t
     expect(latency).toBeGreaterThanOrEqual(0);
   });
 
-  it('speaks V1 when vsn is 1.0.0 with V1 encode/decode callbacks', async () => {
+  it.skipIf(!caps.serializerCallbacks)('speaks V1 when vsn is 1.0.0 with V1 encode/decode callbacks', async () => {
     // phoenix.js's built-in serializer only speaks V2, so a V1 app passes JSON object callbacks.
     make({
       vsn: '1.0.0',

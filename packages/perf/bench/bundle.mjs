@@ -33,30 +33,51 @@ channel
   .receive('error', (reason) => console.error(reason));
 `;
 
-/** The apps: `client` is the package they import; the minimal app is the baseline of the deltas. */
+/**
+ * The apps: `client` is what they import (`ours` = `@phx-socket/client`, `lite` = `@phx-socket/client/lite`,
+ * `phoenix`); each client's minimal app is the baseline of its deltas.
+ */
 const APPS = [
+  {
+    id: 'lite-minimal',
+    client: 'lite',
+    label: 'lite: minimal app (Socket: connect, join, push, on)',
+    source: `import { Socket } from '@phx-socket/client/lite';\n${MINIMAL_BODY}`,
+  },
+  {
+    id: 'lite-presence',
+    client: 'lite',
+    label: 'lite: minimal + Presence',
+    source: `import { Socket, Presence } from '@phx-socket/client/lite';\n${MINIMAL_BODY}\nconst presence = new Presence(channel);\npresence.onSync(() => console.log(presence.list((id, { metas }) => id)));\n`,
+  },
+  {
+    id: 'lite-binary',
+    client: 'lite',
+    label: 'lite: minimal + v2Serializer (binary frames)',
+    source: `import { Socket, v2Serializer } from '@phx-socket/client/lite';\n${MINIMAL_BODY.replace("{ params: { token: 'user-token' } }", "{ params: { token: 'user-token' }, serializer: v2Serializer }")}`,
+  },
   {
     id: 'ours-minimal',
     client: 'ours',
-    label: 'ours: minimal app (Socket: connect, join, push, on)',
+    label: 'full: minimal app (Socket: connect, join, push, on)',
     source: `import { Socket } from '@phx-socket/client';\n${MINIMAL_BODY}`,
   },
   {
     id: 'ours-presence',
     client: 'ours',
-    label: 'ours: minimal + Presence',
+    label: 'full: minimal + Presence',
     source: `import { Socket, Presence } from '@phx-socket/client';\n${MINIMAL_BODY}\nconst presence = new Presence(channel);\npresence.onSync(() => console.log(presence.list((id, { metas }) => id)));\n`,
   },
   {
     id: 'ours-longpoll',
     client: 'ours',
-    label: 'ours: minimal + LongPoll fallback',
+    label: 'full: minimal + LongPoll fallback',
     source: `import { Socket, LongPoll } from '@phx-socket/client';\n${MINIMAL_BODY.replace("{ params: { token: 'user-token' } }", "{ params: { token: 'user-token' }, longPollFallbackMs: 2500, longPollTransport: LongPoll }")}`,
   },
   {
     id: 'ours-all',
     client: 'ours',
-    label: 'ours: everything (import * from @phx-socket/client)',
+    label: 'full: everything (import * from @phx-socket/client)',
     source: `import * as all from '@phx-socket/client';\nglobalThis.phx = all;\n`,
   },
   {
@@ -86,8 +107,10 @@ packages, so imports resolve as in an app: through \`package.json\` \`exports\` 
 condition, to \`dist/\` (checked in the metafile; an empty \`--tsconfig\` keeps the repository's
 \`paths\`, which point at \`src/\`, out). Sizes: bytes minified, and minified + gzip (zlib level 9).
 The minimal app is \`new Socket(url, { params })\`, \`connect()\`, \`channel(topic)\`, \`on\`, \`join().receive\`,
-\`push().receive\` — the same source for both clients. phoenix.js is the \`phoenix\` package's ESM build
-(\`priv/static/phoenix.mjs\`). Deterministic: one build per app.
+\`push().receive\` — the same source for every client; only the import differs. \`lite\` is
+\`@phx-socket/client/lite\` (phoenix.js's Socket/Channel/Push core over one WebSocket), \`ours\` the full
+\`@phx-socket/client\`. phoenix.js is the \`phoenix\` package's ESM build (\`priv/static/phoenix.mjs\`).
+Deterministic: one build per app.
 `;
 
 function linkPackage(nodeModules, pkgName, target) {
@@ -182,9 +205,10 @@ function declarationBreakdown(dir, app) {
 function checkResolution(app, inputs) {
   const fromSrc = inputs.filter((x) => /^packages\/[^/]+\/src\//.test(x.path));
   if (fromSrc.length) throw new Error(`${app.id}: bundled sources instead of dist: ${fromSrc.map((x) => x.path).join(', ')}`);
-  if (app.client !== 'ours') return;
+  if (app.client === 'phoenix') return;
   const paths = inputs.map((x) => x.path);
-  if (!paths.includes('packages/client/dist/index.browser.mjs')) throw new Error(`${app.id}: packages/client/dist/index.browser.mjs is not among the inputs (${paths.join(', ')})`);
+  const entry = `packages/client/dist/${app.client === 'lite' ? 'lite' : 'index'}.browser.mjs`;
+  if (!paths.includes(entry)) throw new Error(`${app.id}: ${entry} is not among the inputs (${paths.join(', ')})`);
   if (paths.some((p) => p.startsWith('packages/transport/dist/') && !p.includes('.browser.'))) {
     throw new Error(`${app.id}: the transport's Node build was bundled (${paths.filter((p) => p.startsWith('packages/transport/')).join(', ')})`);
   }
@@ -202,7 +226,7 @@ export async function run({ log }) {
         const r = build(dir, app);
         checkResolution(app, r.inputs);
         const row = { id: app.id, client: app.client, label: app.label, minBytes: r.minBytes, gzipBytes: r.gzipBytes, inputs: r.inputs };
-        if (app.id === 'ours-minimal') row.declarations = declarationBreakdown(dir, app);
+        if (app.id === 'ours-minimal' || app.id === 'lite-minimal') row.declarations = declarationBreakdown(dir, app);
         rows.push(row);
         log(`  ${app.label.padEnd(54)} ${String(r.minBytes).padStart(7)} B min  ${String(r.gzipBytes).padStart(6)} B min+gzip`);
       } catch (err) {
@@ -220,7 +244,7 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 
 export function table(result) {
   const by = (id) => result.rows.find((r) => r.id === id && !r.error);
-  const base = { ours: by('ours-minimal'), phoenix: by('phoenix-minimal') };
+  const base = { lite: by('lite-minimal'), ours: by('ours-minimal'), phoenix: by('phoenix-minimal') };
   const lines = result.rows
     .filter((r) => !r.error)
     .map((r) => {
@@ -229,17 +253,20 @@ export function table(result) {
       return [r.label, r.minBytes.toLocaleString('en-US'), r.gzipBytes.toLocaleString('en-US'), kb(r.gzipBytes), delta];
     });
   const notes = [`esbuild ${result.esbuild}; 1 KB = 1024 B; gzip = zlib level 9 of the minified bundle; "+ vs minimal" is min+gzip bytes over the same client's minimal app.`];
-  const o = base.ours;
   const p = base.phoenix;
-  if (o) notes.push(`target: ours minimal app ≤ ${kb(result.targetMinGzipBytes)} min+gzip → ${kb(o.gzipBytes)} ${o.gzipBytes <= result.targetMinGzipBytes ? '(met)' : '(missed)'}${p ? `; phoenix.js Socket-only ${kb(p.gzipBytes)} (ours ${(o.gzipBytes / p.gzipBytes).toFixed(2)}×)` : ''}`);
-  if (o) {
-    const total = o.inputs.reduce((s, x) => s + x.bytes, 0);
-    const top = o.inputs.slice(0, 10).map((x) => `\`${x.path}\` ${x.bytes.toLocaleString('en-US')} B (${((x.bytes / total) * 100).toFixed(0)}%)`);
-    notes.push(`ours minimal app, top inputs by minified bytes in the output (esbuild metafile): ${top.join('; ')}.`);
-  }
-  if (o?.declarations) {
-    const top = o.declarations.slice(0, 15).map((d) => `${d.file.includes('lru-cache') ? 'LRUCache' : d.name} (${d.file.replace(/^packages\/([^/]+)\/dist\/.*$/, '$1')}) ${d.bytes.toLocaleString('en-US')}`);
-    notes.push(`ours minimal app, largest top-level declarations kept, minified bytes each (approximate: each minified on its own): ${top.join('; ')}.`);
+  const vsPhoenix = (row) => (p ? ` (${(row.gzipBytes / p.gzipBytes).toFixed(2)}× phoenix.js Socket-only, ${kb(p.gzipBytes)})` : '');
+  const l = base.lite;
+  if (l) notes.push(`target: minimal app ≤ ${kb(result.targetMinGzipBytes)} min+gzip → lite ${kb(l.gzipBytes)} ${l.gzipBytes <= result.targetMinGzipBytes ? '(met)' : '(missed)'}${vsPhoenix(l)}`);
+  if (base.ours) notes.push(`full client minimal app: ${kb(base.ours.gzipBytes)}${vsPhoenix(base.ours)}; it carries telemetry, hooks, bounded buffers, in-flight resends and the perf features whether used or not.`);
+  for (const [client, row] of [['lite', l], ['full client', base.ours]]) {
+    if (!row) continue;
+    const total = row.inputs.reduce((s, x) => s + x.bytes, 0);
+    const top = row.inputs.slice(0, 10).map((x) => `\`${x.path}\` ${x.bytes.toLocaleString('en-US')} B (${((x.bytes / total) * 100).toFixed(0)}%)`);
+    notes.push(`${client} minimal app, top inputs by minified bytes in the output (esbuild metafile): ${top.join('; ')}.`);
+    if (row.declarations) {
+      const decls = row.declarations.slice(0, 15).map((d) => `${d.file.includes('lru-cache') ? 'LRUCache' : d.name} (${d.file.replace(/^packages\/([^/]+)\/dist\/.*$/, '$1')}) ${d.bytes.toLocaleString('en-US')}`);
+      notes.push(`${client} minimal app, largest top-level declarations kept, minified bytes each (approximate: each minified on its own): ${decls.join('; ')}.`);
+    }
   }
   for (const r of result.rows) if (r.error) notes.push(`${r.id} failed: ${r.error.split('\n')[0]}`);
   return { header: ['app', 'min B', 'min+gzip B', 'min+gzip', '+ vs minimal (gzip B)'], lines, notes };

@@ -82,6 +82,24 @@ describe('the packed tarballs', () => {
     expect(out).toEqual({ joined: { hello: true }, reply: { via: 'cjs' }, hasTelemetry: true });
   });
 
+  // Node 20 has no global WebSocket, so the lite client gets ws's class, as its README says.
+  const liteScript = (load: string, via: string): string =>
+    script(load, via)
+      .replace('new Socket(process.env.PHX_URL)', 'new Socket(process.env.PHX_URL, { transport: WebSocket })')
+      .replace("typeof socket.telemetry.on === 'function'", "'telemetry' in socket");
+
+  it('serve the lite client through ESM import of @phx-socket/client/lite', async () => {
+    writeFileSync(join(scratch, 'lite.mjs'), liteScript(`import { Socket } from '@phx-socket/client/lite';\nimport WebSocket from 'ws';`, 'lite-esm'));
+    const out = JSON.parse(await runAsync('node', ['lite.mjs'], scratch, { PHX_URL: server.url }));
+    expect(out).toEqual({ joined: { hello: true }, reply: { via: 'lite-esm' }, hasTelemetry: false });
+  });
+
+  it('serve the lite client through CJS require of @phx-socket/client/lite', async () => {
+    writeFileSync(join(scratch, 'lite.cjs'), liteScript(`const { Socket } = require('@phx-socket/client/lite');\nconst WebSocket = require('ws');`, 'lite-cjs'));
+    const out = JSON.parse(await runAsync('node', ['lite.cjs'], scratch, { PHX_URL: server.url }));
+    expect(out).toEqual({ joined: { hello: true }, reply: { via: 'lite-cjs' }, hasTelemetry: false });
+  });
+
   it('ship declaration files that typecheck from ESM and CJS under node16 resolution', () => {
     writeFileSync(
       join(scratch, 'check.mts'),
@@ -91,7 +109,12 @@ const room: Channel<{ new_msg: { body: string } }> = socket.channel<{ new_msg: {
 room.on('new_msg', (msg) => msg.body.toUpperCase());
 const e: ReplyError = new ReplyError('t', 'e', {});
 const rtt: TelemetryEventMap['push:reply']['measurements']['rtt_ms'] = 1;
-export { e, rtt };
+import * as lite from '@phx-socket/client/lite';
+const small: lite.Socket = new lite.Socket('ws://localhost/socket', { timeout: 5000 });
+const chat: lite.Channel<{ new_msg: { body: string } }> = small.channel<{ new_msg: { body: string } }>('room:1');
+chat.on('new_msg', (msg) => msg.body.toUpperCase());
+const late: Promise<unknown> = Promise.resolve(chat.push('x', {})).catch((err: unknown) => err instanceof lite.TimeoutError && err.code);
+export { e, rtt, late };
 `,
     );
     writeFileSync(
@@ -99,6 +122,8 @@ export { e, rtt };
       `import client = require('@phx-socket/client');
 const socket = new client.Socket('ws://localhost/socket');
 export const ok: boolean = socket.isConnected();
+import lite = require('@phx-socket/client/lite');
+export const small: string = new lite.Socket('ws://localhost/socket').connectionState();
 `,
     );
     writeFileSync(

@@ -1,0 +1,316 @@
+/**
+ * The lite `Socket`: phoenix.js's core over one WebSocket — heartbeat, reconnect with jittered backoff,
+ * channels that rejoin — and nothing else, for apps where every kilobyte counts. The full
+ * `@phx-socket/client` adds telemetry, hooks, LongPoll, bounded send buffers, in-flight resends and the
+ * perf features on the same API.
+ */
+import type { Scheduler, TimerHandle } from '@phx-socket/channel';
+import {
+  authTokenProtocols,
+  HEARTBEAT_EVENT,
+  PHOENIX_TOPIC,
+  WS_CLOSE_NORMAL,
+  type Message,
+  type TransportCloseEvent,
+  type TransportLike,
+} from '@phx-socket/transport';
+import { backoffDelay, type BackoffSchedule } from '../backoff';
+import { buildEndpointURL } from '../endpoint';
+import { Channel } from './channel';
+import { resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
+
+/** What `onClose` callbacks receive: the transport's close event, or ours for closes we decided. */
+export interface LiteCloseEvent {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+type Callbacks = {
+  open: () => void;
+  close: (event: LiteCloseEvent) => void;
+  error: (error: unknown) => void;
+  message: (message: Message) => void;
+};
+type Kind = keyof Callbacks;
+
+/** What the socket needs of a channel, whatever its event maps. */
+export interface SocketChannel {
+  readonly topic: string;
+  isJoined(): boolean;
+  isJoining(): boolean;
+  leave(): unknown;
+  _in(message: Message): void;
+  _up(): void;
+  _down(reason: unknown): void;
+}
+
+const STATES = ['connecting', 'open', 'closing', 'closed'] as const;
+const noop = (): void => {};
+
+/**
+ * A connection to a Phoenix endpoint multiplexing channels, with phoenix.js's `Socket` API. Heartbeats
+ * detect dead connections; every close the app did not ask for is followed by a reconnect (backoff with
+ * full jitter) and the rejoin of every channel. Malformed frames are reported to `onError` as
+ * `DecodeError` and the connection stays up.
+ *
+ * @example
+ * import { Socket } from '@phx-socket/client/lite';
+ * const socket = new Socket('/socket', { params: { token } });
+ * socket.connect();
+ * const room = socket.channel('room:lobby');
+ * room.on('new_msg', (msg) => console.log(msg));
+ * await room.join();
+ */
+export class Socket {
+  /** Default push/join/leave timeout, ms. */
+  readonly timeoutMs: number;
+  /** Clock and timers every timer of this socket and its channels goes through. */
+  readonly scheduler: Scheduler;
+  /** @internal Rejoin delay schedule of the channels. */
+  readonly _rejoinAfterMs: BackoffSchedule;
+  #o: ResolvedLiteOptions;
+  #params: LiteSocketParams;
+  #ws: TransportLike | null = null;
+  #ref = 0;
+  #topics = new Map<string, SocketChannel[]>();
+  #callbacks: { [K in Kind]: [ref: string, callback: Callbacks[K]][] } = { open: [], close: [], error: [], message: [] };
+  #wantClosed = true;
+  #tries = 0;
+  #reconnectTimer: TimerHandle | null = null;
+  #heartbeatTimer: TimerHandle | null = null;
+  #heartbeatRef: string | null = null;
+
+  constructor(
+    /** The endpoint as given (`/socket`, `wss://host/socket`). */
+    readonly endPoint: string,
+    options: LiteSocketOptions = {},
+  ) {
+    if (typeof endPoint !== 'string' || endPoint === '') throw new TypeError('endPoint must be a non-empty string, e.g. "/socket"');
+    this.#o = resolveLiteOptions(options);
+    this.#params = this.#o.params;
+    this.timeoutMs = this.#o.timeout;
+    this.scheduler = this.#o.scheduler;
+    this._rejoinAfterMs = this.#o.rejoinAfterMs;
+  }
+
+  /** The WebSocket URL, with params and `vsn`. */
+  endPointURL(): string {
+    const params = this.#params;
+    return buildEndpointURL(this.endPoint, typeof params === 'function' ? params() : params, this.#o.serializer.vsn);
+  }
+
+  /** `'connecting'`, `'open'`, `'closing'` or `'closed'`, as the WebSocket's readyState says. */
+  connectionState(): (typeof STATES)[number] {
+    return this.#ws ? (STATES[this.#ws.readyState] ?? 'closed') : 'closed';
+  }
+
+  isConnected(): boolean {
+    return this.connectionState() === 'open';
+  }
+
+  /** A fresh message ref. */
+  makeRef(): string {
+    this.#ref = this.#ref === Number.MAX_SAFE_INTEGER ? 1 : this.#ref + 1;
+    return String(this.#ref);
+  }
+
+  /** Opens the connection (no-op while one is open or opening); `params` replaces the connect params. */
+  connect(params?: LiteSocketParams): void {
+    if (params !== undefined) this.#params = params;
+    this.#wantClosed = false;
+    this.#reconnectTimer = this.#stop(this.#reconnectTimer);
+    if (this.#ws) return;
+    const Transport = this.#o.transport ?? (globalThis as { WebSocket?: LiteSocketOptions['transport'] }).WebSocket;
+    if (!Transport) throw new TypeError('there is no global WebSocket here; pass options.transport (in Node 20: WebSocket from "ws")');
+    const url = this.endPointURL();
+    let ws: TransportLike;
+    try {
+      ws = new Transport(url, authTokenProtocols(this.#o.authToken));
+    } catch (error) {
+      this.#emit('error', error);
+      this.#closed({ code: 1006, reason: 'connect_failed', wasClean: false });
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => this.#opened();
+    ws.onerror = (error) => this.#emit('error', error);
+    ws.onmessage = ({ data }) => this.#received(data);
+    ws.onclose = (event) => {
+      if (this.#ws === ws) this.#closed(event);
+    };
+    this.#ws = ws;
+  }
+
+  /**
+   * Closes the connection and stays closed until `connect()`. `onClose` callbacks run, then `callback`.
+   */
+  disconnect(callback?: () => void, code: number = WS_CLOSE_NORMAL, reason?: string): void {
+    this.#wantClosed = true;
+    this.#reconnectTimer = this.#stop(this.#reconnectTimer);
+    this.#drop(code, reason ?? '');
+    callback?.();
+  }
+
+  /** Creates a channel for `topic`; call `join()` on it. */
+  channel<In extends object = Record<string, unknown>, Out extends object = Record<string, unknown>>(
+    topic: string,
+    params?: Record<string, unknown> | (() => Record<string, unknown>),
+  ): Channel<In, Out> {
+    const channel = new Channel<In, Out>(topic, params, this);
+    this.#topics.set(topic, [...(this.#topics.get(topic) ?? []), channel]);
+    return channel;
+  }
+
+  /** Forgets a channel (channels call this when they close). */
+  remove(channel: SocketChannel): void {
+    const rest = (this.#topics.get(channel.topic) ?? []).filter((c) => c !== channel);
+    if (rest.length) this.#topics.set(channel.topic, rest);
+    else this.#topics.delete(channel.topic);
+  }
+
+  onOpen(callback: Callbacks['open']): string {
+    return this.#on('open', callback);
+  }
+  onClose(callback: Callbacks['close']): string {
+    return this.#on('close', callback);
+  }
+  /** Transport errors, and `DecodeError` for a frame that cannot be decoded (the connection stays up). */
+  onError(callback: Callbacks['error']): string {
+    return this.#on('error', callback);
+  }
+  onMessage(callback: Callbacks['message']): string {
+    return this.#on('message', callback);
+  }
+
+  /** Removes the callbacks registered under `refs`. */
+  off(refs: readonly string[]): void {
+    const callbacks = this.#callbacks;
+    for (const kind of Object.keys(callbacks) as Kind[]) {
+      (callbacks[kind] as [string, unknown][]) = callbacks[kind].filter(([ref]) => !refs.includes(ref));
+    }
+  }
+
+  /** @internal Encodes and sends `message` when connected; returns whether it went out. */
+  _send(message: Message): boolean {
+    const ws = this.#ws;
+    if (!ws || !this.isConnected()) return false;
+    ws.send(this.#o.serializer.encode(message));
+    return true;
+  }
+
+  /** @internal Joining a topic leaves any other channel joined or joining on it, as the server would. */
+  _leaveOpenTopic(joining: SocketChannel): void {
+    for (const other of this.#topics.get(joining.topic) ?? []) {
+      if (other !== joining && (other.isJoined() || other.isJoining())) other.leave();
+    }
+  }
+
+  #on<K extends Kind>(kind: K, callback: Callbacks[K]): string {
+    const ref = this.makeRef();
+    this.#callbacks[kind].push([ref, callback]);
+    return ref;
+  }
+
+  #emit<K extends Kind>(kind: K, ...args: Parameters<Callbacks[K]>): void {
+    for (const [, callback] of this.#callbacks[kind]) this._run(callback as (...a: unknown[]) => void, ...args);
+  }
+
+  /**
+   * @internal Runs an app callback so that one that throws cannot break the socket or starve the other
+   * callbacks; the error goes to the console, as the full client does without telemetry.
+   */
+  _run(callback: (...args: unknown[]) => void, ...args: unknown[]): void {
+    try {
+      callback(...args);
+    } catch (error) {
+      console.error('[phx-socket] a callback threw', error);
+    }
+  }
+
+  #opened(): void {
+    this.#tries = 0;
+    this.#heartbeatRef = null;
+    this.#beatLater();
+    this.#emit('open');
+    this.#eachChannel((channel) => channel._up());
+  }
+
+  #received(data: unknown): void {
+    let message: Message;
+    try {
+      message = this.#o.serializer.decode(data as string);
+    } catch (error) {
+      this.#emit('error', error);
+      return;
+    }
+    if (message.topic === PHOENIX_TOPIC && message.ref !== null && message.ref === this.#heartbeatRef) {
+      this.#heartbeatRef = null;
+    }
+    this.#emit('message', message);
+    for (const channel of this.#topics.get(message.topic) ?? []) channel._in(message);
+  }
+
+  #beatLater(): void {
+    const interval = this.#o.heartbeatIntervalMs;
+    if (interval > 0) this.#heartbeatTimer = this.scheduler.setTimeout(() => this.#beat(), interval);
+  }
+
+  #beat(): void {
+    this.#heartbeatTimer = null;
+    if (this.#heartbeatRef !== null) {
+      // No reply to the last beat: the connection is dead even if TCP has not noticed. Replace it now
+      // rather than wait for a close handshake a dead peer will never answer.
+      this.#drop(WS_CLOSE_NORMAL, 'heartbeat timeout', false);
+      return;
+    }
+    this.#heartbeatRef = this.makeRef();
+    this._send({ joinRef: null, ref: this.#heartbeatRef, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
+    this.#beatLater();
+  }
+
+  /** Closes the current transport (if any) and reports the close at once. */
+  #drop(code: number, reason: string, wasClean = true): void {
+    const ws = this.#ws;
+    if (!ws) return;
+    this.#ws = null;
+    // No-ops rather than null: Node's `ws` throws an unhandled 'error' when a still-connecting socket is
+    // closed and nothing listens for it.
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = noop;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // A code or reason the WebSocket refuses (e.g. 1006): close anyway rather than leak the connection.
+      try {
+        ws.close();
+      } catch {
+        // Already closed: nothing left to release.
+      }
+    }
+    this.#closed({ code, reason, wasClean });
+  }
+
+  #closed({ code, reason, wasClean }: TransportCloseEvent | LiteCloseEvent): void {
+    this.#ws = null;
+    this.#heartbeatTimer = this.#stop(this.#heartbeatTimer);
+    this.#heartbeatRef = null;
+    this.#eachChannel((channel) => channel._down({ reason: 'socket_closed', code }));
+    this.#emit('close', { code, reason: reason ?? '', wasClean: wasClean ?? false });
+    if (this.#wantClosed) return;
+    const delay = backoffDelay(++this.#tries, this.#o.reconnectAfterMs, 'full', Math.random);
+    this.#reconnectTimer = this.scheduler.setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  #eachChannel(fn: (channel: SocketChannel) => void): void {
+    for (const list of this.#topics.values()) list.forEach(fn);
+  }
+
+  /** Cancels a timer; returns the null to store in its place. */
+  #stop(handle: TimerHandle | null): null {
+    if (handle !== null) this.scheduler.clearTimeout(handle);
+    return null;
+  }
+}
