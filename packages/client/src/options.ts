@@ -162,6 +162,8 @@ export interface SocketOptions {
   longpollerTimeout?: number;
   /** Call `connect()` from the constructor. @default false */
   autoConnect?: boolean;
+  /** Initial `socket.assigns` (copied, shallowly). @default {} */
+  assigns?: Record<string, unknown>;
   /**
    * Enables the perf options below (`binaryPool`, `routeCache`, `topicHandlers`, `defaultHandler`,
    * `hibernation`): pass `perfFeatures`. Passed in rather than built in, like `longPollTransport`, so apps
@@ -252,6 +254,7 @@ export interface ResolvedSocketOptions {
   readonly longPollTransport: TransportConstructor | undefined;
   readonly longpollerTimeout: number;
   readonly autoConnect: boolean;
+  readonly assigns: Readonly<Record<string, unknown>>;
 }
 
 function pickSerializer(options: SocketOptions, vsn: string | undefined): Serializer {
@@ -354,5 +357,12 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     longPollTransport,
     longpollerTimeout: ms(o, 'longpollerTimeout', false) ?? d.longpollerTimeout,
     autoConnect: bool(o, 'autoConnect') ?? d.autoConnect,
+    assigns: assignsOf(o.assigns),
   });
+}
+
+function assignsOf(value: unknown): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) fail('type', 'assigns', 'a plain object', value);
+  return value;
 }

@@ -63,6 +63,15 @@ export class Socket implements ChannelHost {
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
   readonly inFlightPolicy: InFlightPolicy;
+  /**
+   * App data that lives as long as this socket, across reconnects and hibernation: the client side of
+   * Phoenix's `socket.assigns`. Functions given as `params` or `authToken` can read it at every connect.
+   *
+   * @example
+   * const socket = new Socket(url, { assigns: { token: 'a' }, params: () => ({ token: socket.assigns.token }) });
+   * socket.assigns.token = 'b'; // the next reconnect sends token=b
+   */
+  readonly assigns: Record<string, unknown>;
 
   readonly #options: ResolvedSocketOptions;
   readonly #supervisor: Supervisor;
@@ -104,6 +113,7 @@ export class Socket implements ChannelHost {
     this.sendBufferLimit = this.#options.sendBufferLimit;
     this.overflowPolicy = this.#options.overflowPolicy;
     this.inFlightPolicy = this.#options.inFlightPolicy;
+    this.assigns = { ...this.#options.assigns };
     this.#callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
     this.#outbox = new Outbox({
       limit: this.sendBufferLimit,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Socket } from '../src/index';
 import { connected, echoRooms, nextEvent, server, socket, until } from './helpers/harness';
 
 describe('Socket against the testkit', () => {
@@ -33,6 +34,31 @@ describe('Socket against the testkit', () => {
     await s.dropAll();
     await rejoined;
     await nextEvent(client, 'channel:joined');
+  });
+});
+
+describe('Socket assigns', () => {
+  it('keeps app data across reconnects, and a params function reads it at every connect', async () => {
+    const tokens: unknown[] = [];
+    const s = await server({ connect: (params) => (tokens.push(params.token), true) });
+    const client: Socket = socket(s.url, { assigns: { token: 'first', user: 'ana' }, params: () => ({ token: client.assigns.token }) });
+    client.assigns.user = 'bob';
+    await connected(client);
+    expect(tokens).toEqual(['first']);
+    client.assigns.token = 'second';
+    await s.dropAll();
+    await until(() => tokens.length === 2 && client.isConnected());
+    expect(tokens).toEqual(['first', 'second']);
+    expect(client.assigns).toEqual({ token: 'second', user: 'bob' });
+  });
+
+  it('copies the initial assigns and rejects a non-object with a TypeError naming the option', () => {
+    const initial = { n: 1 };
+    const client = socket('ws://127.0.0.1:1/socket', { assigns: initial });
+    client.assigns.n = 2;
+    expect(initial.n).toBe(1);
+    expect(() => socket('ws://127.0.0.1:1/socket', { assigns: 'x' as never })).toThrow(TypeError);
+    expect(() => socket('ws://127.0.0.1:1/socket', { assigns: [] as never })).toThrow(/assigns/);
   });
 });
 
