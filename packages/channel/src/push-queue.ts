@@ -10,32 +10,36 @@ import { SendBuffer } from './send-buffer';
  * `overflowPolicy`; a channel creates one only when it first needs it.
  */
 export class PushQueue {
-  private readonly buffer: SendBuffer<Push>;
+  readonly #buffer: SendBuffer<Push>;
 
+  readonly #topic: string;
+  readonly #host: ChannelHost;
   constructor(
-    private readonly topic: string,
-    private readonly host: ChannelHost,
+    topic: string,
+    host: ChannelHost,
   ) {
-    this.buffer = new SendBuffer<Push>({
+    this.#topic = topic;
+    this.#host = host;
+    this.#buffer = new SendBuffer<Push>({
       limit: host.sendBufferLimit,
       policy: host.overflowPolicy,
-      onOverflow: (dropped) => this.overflow(dropped),
+      onOverflow: (dropped) => this.#overflow(dropped),
     });
   }
 
   /** Pushes waiting. */
   get size(): number {
-    return this.buffer.size;
+    return this.#buffer.size;
   }
 
   /** Holds a push until `drain`; a full queue gives one up (telemetry `buffer:overflow`). */
   hold(push: Push): void {
-    this.buffer.push(push);
+    this.#buffer.push(push);
   }
 
   /** Hands every held push to `fn`, oldest first. */
   drain(fn: (push: Push) => void): void {
-    this.buffer.drain(fn);
+    this.#buffer.drain(fn);
   }
 
   /**
@@ -49,23 +53,23 @@ export class PushQueue {
       if (target instanceof Push && target.event !== CHANNEL_EVENTS.leave) inFlight.push(target);
     }
     if (inFlight.length === 0) return;
-    const resend = (this.host.inFlightPolicy ?? 'resend') === 'resend';
+    const resend = (this.#host.inFlightPolicy ?? 'resend') === 'resend';
     const queued: Push[] = [];
-    this.buffer.drain((push) => queued.push(push));
+    this.#buffer.drain((push) => queued.push(push));
     for (const push of inFlight) {
       push.reset();
-      if (resend) this.buffer.push(push);
-      else push.fail(new ConnectionLostError(this.topic, push.event));
+      if (resend) this.#buffer.push(push);
+      else push.fail(new ConnectionLostError(this.#topic, push.event));
     }
-    for (const push of queued) this.buffer.push(push);
+    for (const push of queued) this.#buffer.push(push);
   }
 
-  private overflow(dropped: Push): void {
-    const limit = this.host.sendBufferLimit;
-    this.host.emit('buffer:overflow', {
-      measurements: { limit, size: this.buffer.size },
-      metadata: { topic: this.topic, event: dropped.event, policy: this.host.overflowPolicy },
+  #overflow(dropped: Push): void {
+    const limit = this.#host.sendBufferLimit;
+    this.#host.emit('buffer:overflow', {
+      measurements: { limit, size: this.#buffer.size },
+      metadata: { topic: this.#topic, event: dropped.event, policy: this.#host.overflowPolicy },
     });
-    dropped.fail(new BufferOverflowError(this.topic, dropped.event, limit));
+    dropped.fail(new BufferOverflowError(this.#topic, dropped.event, limit));
   }
 }

@@ -12,41 +12,45 @@ export interface RetryTarget {
  * tries restart at 1 after a reset.
  */
 export class RetryTimer {
-  private timer: TimerHandle | null = null;
-  private tries = 0;
+  #timer: TimerHandle | null = null;
+  #tries = 0;
 
+  readonly #scheduler: Scheduler;
+  readonly #target: RetryTarget;
   constructor(
-    private readonly scheduler: Scheduler,
-    private readonly target: RetryTarget,
-  ) {}
+    scheduler: Scheduler,
+    target: RetryTarget,
+  ) {
+    this.#scheduler = scheduler;
+    this.#target = target;}
 
   /** Number of tries scheduled since the last reset. */
   get attempts(): number {
-    return this.tries;
+    return this.#tries;
   }
 
   /** True while a call is scheduled. */
   get pending(): boolean {
-    return this.timer !== null;
+    return this.#timer !== null;
   }
 
   reset(): void {
-    this.tries = 0;
-    this.cancel();
+    this.#tries = 0;
+    this.#cancel();
   }
 
   /** Schedules the next try, replacing a pending one. */
   schedule(): void {
-    this.cancel();
-    this.tries++;
-    this.timer = this.scheduler.setTimeout(() => {
-      this.timer = null;
-      this.target.retry();
-    }, this.target.retryDelayMs(this.tries));
+    this.#cancel();
+    this.#tries++;
+    this.#timer = this.#scheduler.setTimeout(() => {
+      this.#timer = null;
+      this.#target.retry();
+    }, this.#target.retryDelayMs(this.#tries));
   }
 
-  private cancel(): void {
-    if (this.timer !== null) this.scheduler.clearTimeout(this.timer);
-    this.timer = null;
+  #cancel(): void {
+    if (this.#timer !== null) this.#scheduler.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

@@ -19,24 +19,24 @@ export interface SendBufferOptions<T> {
  * buf.push(p); buf.drain((p) => p.send());
  */
 export class SendBuffer<T> {
-  private items: (T | undefined)[] = [];
-  private head = 0;
-  private count = 0;
-  private readonly options: SendBufferOptions<T>;
+  #items: (T | undefined)[] = [];
+  #head = 0;
+  #count = 0;
+  readonly #options: SendBufferOptions<T>;
 
   constructor(options: SendBufferOptions<T>) {
-    this.options = options;
+    this.#options = options;
   }
 
   /** Items waiting. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Adds an item; false when it was refused (policy `'reject'` and full). */
   push(item: T): boolean {
-    const { limit, policy, onOverflow } = this.options;
-    if (this.count >= limit) {
+    const { limit, policy, onOverflow } = this.#options;
+    if (this.#count >= limit) {
       if (policy === 'reject' || limit <= 0) {
         onOverflow(item);
         return false;
@@ -44,20 +44,20 @@ export class SendBuffer<T> {
       const oldest = this.shift() as T;
       onOverflow(oldest);
     }
-    const cap = this.items.length;
-    if (this.count === cap) this.grow();
-    this.items[(this.head + this.count) % this.items.length] = item;
-    this.count++;
+    const cap = this.#items.length;
+    if (this.#count === cap) this.#grow();
+    this.#items[(this.#head + this.#count) % this.#items.length] = item;
+    this.#count++;
     return true;
   }
 
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
-    if (this.count === 0) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.items.length;
-    this.count--;
+    if (this.#count === 0) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#items.length;
+    this.#count--;
     return item;
   }
 
@@ -66,20 +66,20 @@ export class SendBuffer<T> {
    * the next drain, so a callback that re-buffers cannot loop forever.
    */
   drain(fn: (item: T) => void): void {
-    let n = this.count;
+    let n = this.#count;
     while (n-- > 0) fn(this.shift() as T);
   }
 
   /** Removes one specific item (O(n)); true when it was there. */
   remove(item: T): boolean {
-    const len = this.items.length;
-    for (let i = 0; i < this.count; i++) {
-      if (this.items[(this.head + i) % len] !== item) continue;
-      for (let j = i; j < this.count - 1; j++) {
-        this.items[(this.head + j) % len] = this.items[(this.head + j + 1) % len];
+    const len = this.#items.length;
+    for (let i = 0; i < this.#count; i++) {
+      if (this.#items[(this.#head + i) % len] !== item) continue;
+      for (let j = i; j < this.#count - 1; j++) {
+        this.#items[(this.#head + j) % len] = this.#items[(this.#head + j + 1) % len];
       }
-      this.items[(this.head + this.count - 1) % len] = undefined;
-      this.count--;
+      this.#items[(this.#head + this.#count - 1) % len] = undefined;
+      this.#count--;
       return true;
     }
     return false;
@@ -87,15 +87,15 @@ export class SendBuffer<T> {
 
   /** Drops everything without calling anyone. */
   clear(): void {
-    this.items = [];
-    this.head = 0;
-    this.count = 0;
+    this.#items = [];
+    this.#head = 0;
+    this.#count = 0;
   }
 
-  private grow(): void {
-    const next: (T | undefined)[] = new Array(Math.max(8, this.items.length * 2));
-    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) % this.items.length];
-    this.items = next;
-    this.head = 0;
+  #grow(): void {
+    const next: (T | undefined)[] = new Array(Math.max(8, this.#items.length * 2));
+    for (let i = 0; i < this.#count; i++) next[i] = this.#items[(this.#head + i) % this.#items.length];
+    this.#items = next;
+    this.#head = 0;
   }
 }

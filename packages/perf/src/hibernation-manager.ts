@@ -157,152 +157,156 @@ const CHECKS_PER_TIMEOUT = 4;
 export class HibernationManager {
   /** The options in effect. */
   readonly options: ResolvedHibernationOptions;
-  private current: HibernationState = 'awake';
-  private running = false;
-  private touched = false;
-  private quietChecks = 0;
-  private timer: unknown = null;
-  private since = 0;
-  private counts = { hibernations: 0, memorySheds: 0, wakes: 0, bytesReleased: 0, hibernatedMs: 0 };
+  #current: HibernationState = 'awake';
+  #running = false;
+  #touched = false;
+  #quietChecks = 0;
+  #timer: unknown = null;
+  #since = 0;
+  #counts = { hibernations: 0, memorySheds: 0, wakes: 0, bytesReleased: 0, hibernatedMs: 0 };
 
+  readonly #host: HibernationHost;
+  readonly #scheduler: PerfScheduler;
   constructor(
     options: ResolvedHibernationOptions,
-    private readonly host: HibernationHost,
-    private readonly scheduler: PerfScheduler = platformScheduler,
+    host: HibernationHost,
+    scheduler: PerfScheduler = platformScheduler,
   ) {
+    this.#host = host;
+    this.#scheduler = scheduler;
     this.options = options;
   }
 
   /** The current state. */
   get state(): HibernationState {
-    return this.current;
+    return this.#current;
   }
 
   /** True while hibernated (shed or disconnected). */
   get hibernated(): boolean {
-    return this.current !== 'awake';
+    return this.#current !== 'awake';
   }
 
   /** The socket connects (the app called `connect()`): start watching for idleness. */
   start(): void {
-    if (this.current === 'disconnected') this.awaken('connect', false);
-    if (this.running) return;
-    this.running = true;
-    this.quietChecks = 0;
-    this.arm();
+    if (this.#current === 'disconnected') this.#awaken('connect', false);
+    if (this.#running) return;
+    this.#running = true;
+    this.#quietChecks = 0;
+    this.#arm();
   }
 
   /** The app disconnected: stop watching, and never reconnect on its behalf. */
   stop(): void {
-    this.running = false;
-    this.disarm();
-    if (this.current !== 'awake') this.awaken('connect', false);
+    this.#running = false;
+    this.#disarm();
+    if (this.#current !== 'awake') this.#awaken('connect', false);
   }
 
   /** App traffic went by. Wakes a shed socket unless the page is hidden (a hidden page counts as idle). */
   touch(): void {
-    this.touched = true;
-    if (this.current !== 'awake' && this.running && !this.host.isPageHidden()) this.awaken('traffic', this.current === 'disconnected');
+    this.#touched = true;
+    if (this.#current !== 'awake' && this.#running && !this.#host.isPageHidden()) this.#awaken('traffic', this.#current === 'disconnected');
   }
 
   /** Something needs the connection now (a push, a join): wakes the socket, reconnecting if needed. */
   demand(reason: 'push' | 'join'): void {
-    this.touched = true;
-    if (this.current !== 'awake' && this.running) this.awaken(reason, this.current === 'disconnected');
+    this.#touched = true;
+    if (this.#current !== 'awake' && this.#running) this.#awaken(reason, this.#current === 'disconnected');
   }
 
   /** The page became visible again. */
   visible(): void {
-    if (this.current !== 'awake' && this.running) this.awaken('visible', this.current === 'disconnected');
+    if (this.#current !== 'awake' && this.#running) this.#awaken('visible', this.#current === 'disconnected');
   }
 
   /** Counters and state. */
   stats(): HibernationStats {
-    const ongoing = this.current === 'awake' ? 0 : this.scheduler.now() - this.since;
-    return { state: this.current, ...this.counts, hibernatedMs: this.counts.hibernatedMs + ongoing };
+    const ongoing = this.#current === 'awake' ? 0 : this.#scheduler.now() - this.#since;
+    return { state: this.#current, ...this.#counts, hibernatedMs: this.#counts.hibernatedMs + ongoing };
   }
 
   /** Stops every timer; the manager is inert afterwards. */
   dispose(): void {
-    this.running = false;
-    this.disarm();
+    this.#running = false;
+    this.#disarm();
   }
 
-  private get checkEveryMs(): number {
+  get #checkEveryMs(): number {
     return this.options.idleTimeoutMs / CHECKS_PER_TIMEOUT;
   }
 
-  private arm(): void {
-    if (this.timer !== null || !this.running || this.current === 'disconnected') return;
+  #arm(): void {
+    if (this.#timer !== null || !this.#running || this.#current === 'disconnected') return;
     // Shed in 'shed' mode there is nothing left to check until traffic wakes the socket: no timer at all.
-    if (this.current === 'shed' && this.options.mode !== 'disconnect') return;
+    if (this.#current === 'shed' && this.options.mode !== 'disconnect') return;
     // While shed in 'disconnect' mode, keep looking (slowly) for the moment the transport may close.
-    const every = this.current === 'awake' ? this.checkEveryMs : this.options.idleTimeoutMs;
-    this.timer = this.scheduler.setTimeout(() => {
-      this.timer = null;
-      this.check();
-      this.arm();
+    const every = this.#current === 'awake' ? this.#checkEveryMs : this.options.idleTimeoutMs;
+    this.#timer = this.#scheduler.setTimeout(() => {
+      this.#timer = null;
+      this.#check();
+      this.#arm();
     }, every);
   }
 
-  private disarm(): void {
-    if (this.timer === null) return;
-    this.scheduler.clearTimeout(this.timer);
-    this.timer = null;
+  #disarm(): void {
+    if (this.#timer === null) return;
+    this.#scheduler.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
-  private check(): void {
-    if (this.current === 'shed') {
-      if (this.options.mode === 'disconnect' && this.host.canDisconnect()) this.disconnect();
+  #check(): void {
+    if (this.#current === 'shed') {
+      if (this.options.mode === 'disconnect' && this.#host.canDisconnect()) this.#disconnect();
       return;
     }
-    if (this.current !== 'awake') return;
-    const hidden = this.host.isPageHidden();
-    if (this.touched && !hidden) this.quietChecks = 0;
-    else this.quietChecks++;
-    this.touched = false;
-    if (this.quietChecks >= CHECKS_PER_TIMEOUT) this.hibernate(hidden ? 'hidden' : 'idle');
-    else if (this.host.heldBytes() > this.options.memoryThreshold) this.hibernate('memory');
+    if (this.#current !== 'awake') return;
+    const hidden = this.#host.isPageHidden();
+    if (this.#touched && !hidden) this.#quietChecks = 0;
+    else this.#quietChecks++;
+    this.#touched = false;
+    if (this.#quietChecks >= CHECKS_PER_TIMEOUT) this.#hibernate(hidden ? 'hidden' : 'idle');
+    else if (this.#host.heldBytes() > this.options.memoryThreshold) this.#hibernate('memory');
   }
 
-  private hibernate(reason: HibernationReason): void {
-    const idleMs = this.quietChecks * this.checkEveryMs;
-    const released = this.host.shed();
-    this.current = 'shed';
-    this.since = this.scheduler.now();
-    this.counts.hibernations++;
-    if (reason === 'memory') this.counts.memorySheds++;
-    this.counts.bytesReleased += released;
+  #hibernate(reason: HibernationReason): void {
+    const idleMs = this.#quietChecks * this.#checkEveryMs;
+    const released = this.#host.shed();
+    this.#current = 'shed';
+    this.#since = this.#scheduler.now();
+    this.#counts.hibernations++;
+    if (reason === 'memory') this.#counts.memorySheds++;
+    this.#counts.bytesReleased += released;
     let mode: HibernationMode = 'shed';
-    if (reason !== 'memory' && this.options.mode === 'disconnect' && this.host.canDisconnect()) {
-      this.current = 'disconnected';
+    if (reason !== 'memory' && this.options.mode === 'disconnect' && this.#host.canDisconnect()) {
+      this.#current = 'disconnected';
       mode = 'disconnect';
     }
-    this.disarm();
-    this.host.hibernated({ measurements: { bytes_released: released, idle_ms: idleMs }, metadata: { reason, mode } });
+    this.#disarm();
+    this.#host.hibernated({ measurements: { bytes_released: released, idle_ms: idleMs }, metadata: { reason, mode } });
     // Telemetry first, then close: subscribers see why the socket:disconnected that follows happened.
-    if (mode === 'disconnect') this.host.disconnect();
-    this.arm();
+    if (mode === 'disconnect') this.#host.disconnect();
+    this.#arm();
   }
 
   /** Shed → disconnected, once the last live channel went away. */
-  private disconnect(): void {
-    this.current = 'disconnected';
-    this.disarm();
-    this.host.hibernated({ measurements: { bytes_released: 0, idle_ms: this.scheduler.now() - this.since }, metadata: { reason: 'idle', mode: 'disconnect' } });
-    this.host.disconnect();
+  #disconnect(): void {
+    this.#current = 'disconnected';
+    this.#disarm();
+    this.#host.hibernated({ measurements: { bytes_released: 0, idle_ms: this.#scheduler.now() - this.#since }, metadata: { reason: 'idle', mode: 'disconnect' } });
+    this.#host.disconnect();
   }
 
-  private awaken(reason: WakeReason, reconnect: boolean): void {
-    const hibernatedMs = this.scheduler.now() - this.since;
-    this.current = 'awake';
-    this.counts.wakes++;
-    this.counts.hibernatedMs += hibernatedMs;
-    this.quietChecks = 0;
-    this.disarm();
-    this.host.unshed();
-    this.host.woke({ measurements: { hibernated_ms: hibernatedMs }, metadata: { reason, reconnect } });
-    if (reconnect) this.host.reconnect();
-    this.arm();
+  #awaken(reason: WakeReason, reconnect: boolean): void {
+    const hibernatedMs = this.#scheduler.now() - this.#since;
+    this.#current = 'awake';
+    this.#counts.wakes++;
+    this.#counts.hibernatedMs += hibernatedMs;
+    this.#quietChecks = 0;
+    this.#disarm();
+    this.#host.unshed();
+    this.#host.woke({ measurements: { hibernated_ms: hibernatedMs }, metadata: { reason, reconnect } });
+    if (reconnect) this.#host.reconnect();
+    this.#arm();
   }
 }

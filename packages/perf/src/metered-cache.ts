@@ -39,17 +39,17 @@ export abstract class MeteredCache<K extends {}, V extends {}> {
   protected readonly cache: LRUCache<K, V>;
   protected hits = 0;
   protected misses = 0;
-  private evictions = 0;
-  private expirations = 0;
-  private heldBytes = 0;
-  private readonly cleanup: CleanupTimer;
-  private readonly ttlMs: number;
-  private readonly sizeOf: (key: K, value: V) => number;
+  #evictions = 0;
+  #expirations = 0;
+  #heldBytes = 0;
+  readonly #cleanup: CleanupTimer;
+  readonly #ttlMs: number;
+  readonly #sizeOf: (key: K, value: V) => number;
 
   constructor(config: MeteredCacheConfig<K, V>) {
     const { scheduler } = config;
-    this.ttlMs = config.ttlMs;
-    this.sizeOf = config.sizeOf;
+    this.#ttlMs = config.ttlMs;
+    this.#sizeOf = config.sizeOf;
     this.cache = new LRUCache<K, V>({
       max: config.size,
       ...(config.ttlMs > 0 ? { ttl: config.ttlMs } : {}),
@@ -58,53 +58,53 @@ export abstract class MeteredCache<K extends {}, V extends {}> {
       // Read the injected clock every time: lru-cache's default caches it behind a real (unfaked) timer.
       ttlResolution: 0,
       dispose: (value, key, reason) => {
-        this.heldBytes -= this.sizeOf(key, value);
-        if (reason === 'evict') this.evictions++;
-        else if (reason === 'expire') this.expirations++;
+        this.#heldBytes -= this.#sizeOf(key, value);
+        if (reason === 'evict') this.#evictions++;
+        else if (reason === 'expire') this.#expirations++;
       },
     });
-    this.cleanup = new CleanupTimer(scheduler, config.cleanupIntervalMs, () => this.cache.purgeStale());
+    this.#cleanup = new CleanupTimer(scheduler, config.cleanupIntervalMs, () => this.cache.purgeStale());
     this.resume();
   }
 
   /** Drops every entry; returns the approximate bytes released. Counters are kept. */
   clear(): number {
-    const released = this.heldBytes;
+    const released = this.#heldBytes;
     this.cache.clear();
-    this.heldBytes = 0;
+    this.#heldBytes = 0;
     return released;
   }
 
   /** Approximate bytes held now (what `clear()` would release). */
   get bytes(): number {
-    return this.heldBytes;
+    return this.#heldBytes;
   }
 
   /** Pauses the cleanup sweep (nothing to sweep while a socket is hibernated); `resume()` restarts it. */
   pause(): void {
-    this.cleanup.stop();
+    this.#cleanup.stop();
   }
 
   /** Restarts the cleanup sweep; only entries with a TTL ever need it. */
   resume(): void {
-    if (this.ttlMs > 0) this.cleanup.start();
+    if (this.#ttlMs > 0) this.#cleanup.start();
   }
 
   /** Zeroes the counters (occupancy is not a counter and stays). */
   resetStats(): void {
-    this.hits = this.misses = this.evictions = this.expirations = 0;
+    this.hits = this.misses = this.#evictions = this.#expirations = 0;
   }
 
   /** Stops the sweep and drops every entry; the cache still works afterwards, without a sweep. */
   dispose(): void {
-    this.cleanup.stop();
+    this.#cleanup.stop();
     this.clear();
   }
 
   /** Stores an entry and counts its bytes. */
   protected store(key: K, value: V): void {
     this.cache.set(key, value);
-    this.heldBytes += this.sizeOf(key, value);
+    this.#heldBytes += this.#sizeOf(key, value);
   }
 
   /** The counters every subclass reports. */
@@ -112,10 +112,10 @@ export abstract class MeteredCache<K extends {}, V extends {}> {
     return {
       hits: this.hits,
       misses: this.misses,
-      evictions: this.evictions,
-      expirations: this.expirations,
+      evictions: this.#evictions,
+      expirations: this.#expirations,
       entries: this.cache.size,
-      bytes: this.heldBytes,
+      bytes: this.#heldBytes,
     };
   }
 }

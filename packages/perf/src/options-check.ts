@@ -84,31 +84,37 @@ export const platformScheduler: PerfScheduler = /* @__PURE__ */ Object.freeze({
  * while a hibernated socket has nothing to clean. `0` never runs.
  */
 export class CleanupTimer {
-  private handle: unknown = null;
+  #handle: unknown = null;
 
+  readonly #scheduler: PerfScheduler;
+  readonly #intervalMs: number;
+  readonly #run: () => void;
   constructor(
-    private readonly scheduler: PerfScheduler,
-    private readonly intervalMs: number,
-    private readonly run: () => void,
-  ) {}
+    scheduler: PerfScheduler,
+    intervalMs: number,
+    run: () => void,
+  ) {
+    this.#scheduler = scheduler;
+    this.#intervalMs = intervalMs;
+    this.#run = run;}
 
   /** True while armed. */
   get running(): boolean {
-    return this.handle !== null;
+    return this.#handle !== null;
   }
 
   start(): void {
-    if (this.handle !== null || this.intervalMs === 0) return;
-    this.handle = this.scheduler.setTimeout(() => {
-      this.handle = null;
-      this.run();
+    if (this.#handle !== null || this.#intervalMs === 0) return;
+    this.#handle = this.#scheduler.setTimeout(() => {
+      this.#handle = null;
+      this.#run();
       this.start();
-    }, this.intervalMs);
+    }, this.#intervalMs);
   }
 
   stop(): void {
-    if (this.handle === null) return;
-    this.scheduler.clearTimeout(this.handle);
-    this.handle = null;
+    if (this.#handle === null) return;
+    this.#scheduler.clearTimeout(this.#handle);
+    this.#handle = null;
   }
 }

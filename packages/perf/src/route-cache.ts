@@ -72,8 +72,8 @@ function compile<V>(pattern: string, value: V): Compiled<V> {
 export class RouteCache<V extends {}> extends MeteredCache<string, V | typeof NO_MATCH> {
   /** The options in effect. */
   readonly options: Readonly<Required<Omit<RouteCacheOptions, 'scheduler'>>>;
-  private readonly exact = new Map<string, V>();
-  private readonly wildcards: Compiled<V>[] = [];
+  readonly #exact = new Map<string, V>();
+  readonly #wildcards: Compiled<V>[] = [];
 
   constructor(patterns: Readonly<Record<string, V>>, options: RouteCacheOptions = {}, option = 'routeCache') {
     const given = optionsObject<RouteCacheOptions>(option, options);
@@ -91,8 +91,8 @@ export class RouteCache<V extends {}> extends MeteredCache<string, V | typeof NO
     this.options = resolved;
     for (const [pattern, value] of Object.entries(patterns)) {
       if (pattern === '') invalid('range', 'topic pattern', "a non-empty topic or wildcard like 'rooms:*'", pattern);
-      if (pattern.includes('*')) this.wildcards.push(compile(pattern, value));
-      else this.exact.set(pattern, value);
+      if (pattern.includes('*')) this.#wildcards.push(compile(pattern, value));
+      else this.#exact.set(pattern, value);
     }
   }
 
@@ -111,14 +111,14 @@ export class RouteCache<V extends {}> extends MeteredCache<string, V | typeof NO
 
   /** The first pattern `topic` matches (exact first), without the cache. */
   match(topic: string): V | undefined {
-    const exact = this.exact.get(topic);
+    const exact = this.#exact.get(topic);
     if (exact !== undefined) return exact;
-    for (const compiled of this.wildcards) if (compiled.test(topic)) return compiled.value;
+    for (const compiled of this.#wildcards) if (compiled.test(topic)) return compiled.value;
     return undefined;
   }
 
   /** A snapshot of the counters and occupancy. */
   stats(): RouteCacheStats {
-    return { ...this.meteredStats(), patterns: this.exact.size + this.wildcards.length };
+    return { ...this.meteredStats(), patterns: this.#exact.size + this.#wildcards.length };
   }
 }
