@@ -14,6 +14,13 @@ import { DecodeError, EncodeError } from './errors';
 import type { BinaryPayload, Message, ReplyPayload } from './message';
 import { utf8ByteLength, utf8Decoder, utf8Encoder } from './text-codec';
 
+/**
+ * How a decoded binary payload (push, broadcast, a reply's `response`) is handed over:
+ * - `'arraybuffer'`: an `ArrayBuffer` holding a copy of exactly the payload bytes (phoenix.js's shape).
+ * - `'view'`: a `Uint8Array` over the payload bytes of the received frame, no copy.
+ */
+export type BinaryPayloadType = 'arraybuffer' | 'view';
+
 /** Largest header string a binary frame can carry: its length is one unsigned byte. */
 export const MAX_BINARY_HEADER_BYTES = 255;
 
@@ -107,10 +114,17 @@ class FrameReader {
     return value;
   }
 
-  /** The rest of the frame, copied once into an `ArrayBuffer` of exactly the payload's size. */
-  rest(): ArrayBuffer {
-    const start = this.#bytes.byteOffset + this.#offset;
-    return this.#bytes.buffer.slice(start, this.#bytes.byteOffset + this.#bytes.byteLength) as ArrayBuffer;
+  /**
+   * The rest of the frame: copied once into an `ArrayBuffer` of exactly the payload's size, or (`view`)
+   * a plain `Uint8Array` whose byteOffset/byteLength cover exactly the payload, over the same memory.
+   */
+  rest(view: boolean): ArrayBuffer | Uint8Array {
+    const bytes = this.#bytes;
+    const start = bytes.byteOffset + this.#offset;
+    const end = bytes.byteOffset + bytes.byteLength;
+    // Not `subarray`: on a Node Buffer it returns a Buffer; the view is a plain Uint8Array either way.
+    if (view) return new Uint8Array(bytes.buffer, start, end - start);
+    return bytes.buffer.slice(start, end) as ArrayBuffer;
   }
 
   fail(reason: string, cause?: unknown): DecodeError {
@@ -124,11 +138,23 @@ const nullIfEmpty = (value: string): string | null => (value === '' ? null : val
 
 /**
  * Decodes a server → client binary frame. `frame`, when the caller has the bytes as an `ArrayBuffer`
- * already, is what a `DecodeError` carries; otherwise the error gets a copy (made only on failure). Empty join_ref / ref strings decode as `null` (the server writes `nil` as an empty string).
- * The payload (a reply's `response`) is an `ArrayBuffer` copy of exactly the payload bytes: an
- * `ArrayBuffer` cannot be a window into a larger one, and the header always precedes the payload.
+ * already, is what a `DecodeError` carries; otherwise the error gets a copy (made only on failure). Empty
+ * join_ref / ref strings decode as `null` (the server writes `nil` as an empty string).
+ *
+ * The payload (a reply's `response`) depends on `payloadType`:
+ * - `'arraybuffer'` (default): an `ArrayBuffer` copy of exactly the payload bytes; an `ArrayBuffer`
+ *   cannot be a window into a larger one, and the header always precedes the payload.
+ * - `'view'`: a `Uint8Array` over `bytes`' memory, bounded to the payload (`byteOffset` just past the
+ *   header, `byteLength` to the end of `bytes`), no copy. Its `.buffer` is `bytes.buffer`: the frame
+ *   itself when `bytes` covers a whole `ArrayBuffer`, but possibly a larger allocation when `bytes` is a
+ *   window (a pooled Node `Buffer`), so bytes outside the view must only ever be reached through `.buffer`.
+ *
+ * @example
+ * const msg = decodeBinaryFrame(new Uint8Array(frame), frame, 'view');
+ * (msg.payload as Uint8Array).buffer === frame; // true: no copy
  */
-export function decodeBinaryFrame(bytes: Uint8Array, frame?: ArrayBuffer): Message {
+export function decodeBinaryFrame(bytes: Uint8Array, frame?: ArrayBuffer, payloadType: BinaryPayloadType = 'arraybuffer'): Message {
+  const view = payloadType === 'view';
   if (bytes.byteLength === 0) throw new DecodeError('malformed binary frame: it is empty', frame ?? copyOf(bytes));
   const kind = bytes[0];
   switch (kind) {
@@ -138,7 +164,7 @@ export function decodeBinaryFrame(bytes: Uint8Array, frame?: ArrayBuffer): Messa
       const joinRef = nullIfEmpty(r.text('join_ref', joinRefLen));
       const topic = r.text('topic', topicLen);
       const event = r.text('event', eventLen);
-      return { joinRef, ref: null, topic, event, payload: r.rest() };
+      return { joinRef, ref: null, topic, event, payload: r.rest(view) };
     }
     case BINARY_KINDS.reply: {
       const r = new FrameReader(bytes, frame, 'reply');
@@ -147,7 +173,7 @@ export function decodeBinaryFrame(bytes: Uint8Array, frame?: ArrayBuffer): Messa
       const ref = nullIfEmpty(r.text('ref', refLen));
       const topic = r.text('topic', topicLen);
       const status = r.text('status', statusLen);
-      const payload: ReplyPayload<ArrayBuffer> = { status, response: r.rest() };
+      const payload: ReplyPayload<ArrayBuffer | Uint8Array> = { status, response: r.rest(view) };
       return { joinRef, ref, topic, event: CHANNEL_EVENTS.reply, payload };
     }
     case BINARY_KINDS.broadcast: {
@@ -155,7 +181,7 @@ export function decodeBinaryFrame(bytes: Uint8Array, frame?: ArrayBuffer): Messa
       const [topicLen, eventLen] = r.lengths(2);
       const topic = r.text('topic', topicLen);
       const event = r.text('event', eventLen);
-      return { joinRef: null, ref: null, topic, event, payload: r.rest() };
+      return { joinRef: null, ref: null, topic, event, payload: r.rest(view) };
     }
     default:
       throw new DecodeError(

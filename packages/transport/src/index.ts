@@ -9,7 +9,7 @@ export type {
   TransportMessageEvent,
 } from './transport';
 export { v1Serializer } from './serializer-v1';
-export { v2Serializer } from './serializer-v2';
+export { v2Serializer, v2ViewSerializer } from './serializer-v2';
 export { MAX_BINARY_HEADER_BYTES } from './binary-frame';
 export {
   serializerFromCallbacks,

@@ -3,7 +3,8 @@
  *
  * `joinRef` and `ref` are the strings the client chose (or `null`): V2 frames carry both, V1 frames
  * only `ref`. A reply arrives as event `phx_reply` with payload `{ status, response }`; a binary reply
- * (kind 1) has an `ArrayBuffer` response. Binary payloads are `ArrayBuffer` when decoded; on encode any
+ * (kind 1) has a binary response. Binary payloads decode as an `ArrayBuffer` holding exactly the payload
+ * (`v2Serializer`), or as a `Uint8Array` view over the received frame (`v2ViewSerializer`); on encode any
  * `ArrayBuffer` or `ArrayBufferView` is accepted.
  *
  * @example

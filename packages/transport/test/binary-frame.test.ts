@@ -163,3 +163,75 @@ describe('decodeBinaryFrame', () => {
     }
   });
 });
+
+describe("decodeBinaryFrame with payloadType 'view'", () => {
+  const decodeView = (frame: ArrayBuffer) => decodeBinaryFrame(new Uint8Array(frame), frame, 'view');
+
+  it.each([
+    { kind: 'push (kind 0)', frame: buffer(0, 2, 6, 5, '12', 'room:1', 'image', 1, 2, 3), headerBytes: 1 + 3 + 13, payload: [1, 2, 3] },
+    { kind: 'broadcast (kind 2)', frame: buffer(2, 6, 3, 'room:1', 'evt', 0, 255, 128), headerBytes: 1 + 2 + 9, payload: [0, 255, 128] },
+  ])('gives a $kind payload as a Uint8Array over the frame itself, bounded to the payload', ({ frame, headerBytes, payload }) => {
+    const view = decodeView(frame).payload as Uint8Array;
+    expect(view.constructor).toBe(Uint8Array);
+    expect(view.buffer).toBe(frame);
+    expect(view.byteOffset).toBe(headerBytes);
+    expect(view.byteLength).toBe(frame.byteLength - headerBytes);
+    expect(Array.from(view)).toEqual(payload);
+  });
+
+  it('gives a reply (kind 1) response as a view, with the status and refs as usual', () => {
+    const frame = buffer(1, 1, 2, 4, 2, '3', '17', 'r:42', 'ok', 0xff, 0x00);
+    const message = decodeView(frame);
+    expect(message).toMatchObject({ joinRef: '3', ref: '17', topic: 'r:42', event: 'phx_reply', payload: { status: 'ok' } });
+    const response = (message.payload as { response: Uint8Array }).response;
+    expect(response).toBeInstanceOf(Uint8Array);
+    expect(response.buffer).toBe(frame);
+    expect(response.byteOffset).toBe(1 + 4 + 9);
+    expect(Array.from(response)).toEqual([0xff, 0x00]);
+  });
+
+  it('shares memory with the frame: no copy is made', () => {
+    const frame = buffer(2, 1, 1, 't', 'e', 1, 2);
+    const view = decodeView(frame).payload as Uint8Array;
+    new Uint8Array(frame)[5] = 99;
+    expect(Array.from(view)).toEqual([99, 2]);
+  });
+
+  it('reads an empty payload as an empty view at the end of the frame', () => {
+    const frame = buffer(2, 1, 1, 't', 'e');
+    const view = decodeView(frame).payload as Uint8Array;
+    expect(view.byteLength).toBe(0);
+    expect(view.byteOffset).toBe(frame.byteLength);
+  });
+
+  it('bounds the view to the payload when the frame is a window into a larger buffer (a pooled Buffer)', () => {
+    const pool = Buffer.from(bytes(9, 9, 2, 1, 1, 't', 'e', 5, 6, 9, 9));
+    const window = pool.subarray(2, 9); // the frame: 2, 1, 1, t, e, 5, 6
+    const view = decodeBinaryFrame(window, undefined, 'view').payload as Uint8Array;
+    expect(view.constructor).toBe(Uint8Array); // not a Buffer
+    expect(view.buffer).toBe(pool.buffer);
+    expect(view.byteOffset).toBe(pool.byteOffset + 7);
+    expect(view.byteLength).toBe(2);
+    expect(Array.from(view)).toEqual([5, 6]);
+  });
+
+  it.each([
+    ['an empty frame', bytes(), 'empty'],
+    ['an unknown kind byte', bytes(3, 1, 1, 't', 'e'), 'unknown kind byte 3'],
+    ['a push cut inside its lengths', bytes(0, 1), 'header length'],
+    ['a reply cut inside its lengths', bytes(1, 1, 1, 1), 'header length'],
+    ['a topic length past the end', bytes(2, 10, 1, 't', 'e'), 'topic'],
+    ['a reply status past the end', bytes(1, 1, 1, 1, 9, '1', '2', 't', 'o'), 'status'],
+    ['invalid UTF-8 in the topic', bytes(2, 2, 1, 0xc3, 0x28, 'e'), 'UTF-8'],
+  ])('still rejects %s with a DecodeError', (_name, frame, reason) => {
+    const attempt = () => decodeView(frame.slice().buffer);
+    expect(attempt).toThrow(DecodeError);
+    expect(attempt).toThrow(reason);
+  });
+
+  it("keeps 'arraybuffer' the default", () => {
+    const frame = buffer(2, 1, 1, 't', 'e', 1);
+    expect(decodeBinaryFrame(new Uint8Array(frame), frame).payload).toBeInstanceOf(ArrayBuffer);
+    expect(decodeBinaryFrame(new Uint8Array(frame), frame, 'arraybuffer').payload).toBeInstanceOf(ArrayBuffer);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError } from '../src/errors';
 import type { Message } from '../src/message';
-import { v2Serializer } from '../src/serializer-v2';
+import { v2Serializer, v2ViewSerializer } from '../src/serializer-v2';
 import { buffer, bytes, toArray } from './helpers/bytes';
 
 const msg = (overrides: Partial<Message> = {}): Message => ({
@@ -136,5 +136,66 @@ describe('v2Serializer', () => {
   it('round-trips a JSON message', () => {
     const message = msg({ payload: { nested: [1, 'two', { three: true }] } });
     expect(v2Serializer.decode(v2Serializer.encode(message))).toEqual(message);
+  });
+});
+
+describe('v2ViewSerializer', () => {
+  it('speaks vsn 2.0.0 under its own name', () => {
+    expect(v2ViewSerializer.name).toBe('v2-view');
+    expect(v2ViewSerializer.vsn).toBe('2.0.0');
+    expect(Object.isFrozen(v2ViewSerializer)).toBe(true);
+  });
+
+  it('encodes with the very encode of v2Serializer', () => {
+    expect(v2ViewSerializer.encode).toBe(v2Serializer.encode);
+  });
+
+  it('decodes text frames exactly as v2Serializer', () => {
+    const frame = '["3","4","room:1","phx_reply",{"status":"ok","response":{"n":1}}]';
+    expect(v2ViewSerializer.decode(frame)).toEqual(v2Serializer.decode(frame));
+  });
+
+  it('decodes a binary broadcast as a Uint8Array view over the received ArrayBuffer', () => {
+    const frame = buffer(2, 1, 1, 't', 'e', 7, 8);
+    const message = v2ViewSerializer.decode(frame);
+    expect(message).toMatchObject({ joinRef: null, ref: null, topic: 't', event: 'e' });
+    const view = message.payload as Uint8Array;
+    expect(view).toBeInstanceOf(Uint8Array);
+    expect(view.buffer).toBe(frame);
+    expect([view.byteOffset, view.byteLength]).toEqual([5, 2]);
+    expect(Array.from(view)).toEqual([7, 8]);
+  });
+
+  it('decodes a binary reply response as a view', () => {
+    const frame = buffer(1, 1, 1, 1, 2, '1', '2', 't', 'ok', 3, 4);
+    const response = (v2ViewSerializer.decode(frame).payload as { response: Uint8Array }).response;
+    expect(response.buffer).toBe(frame);
+    expect(Array.from(response)).toEqual([3, 4]);
+  });
+
+  it('bounds the view to the payload when given a Buffer inside a larger allocation', () => {
+    const outer = Buffer.from(bytes(9, 2, 1, 1, 't', 'e', 7, 9));
+    const view = v2ViewSerializer.decode(outer.subarray(1, 7) as unknown as ArrayBuffer).payload as Uint8Array;
+    expect(view.byteOffset).toBe(outer.byteOffset + 6);
+    expect(view.byteLength).toBe(1);
+    expect(Array.from(view)).toEqual([7]);
+  });
+
+  it.each([
+    ['a binary frame with an unknown kind', buffer(5, 0, 0)],
+    ['a truncated binary frame', buffer(1, 3, 3)],
+    ['a binary frame whose lengths run past the end', buffer(2, 200, 200, 't')],
+    ['an empty binary frame', new ArrayBuffer(0)],
+    ['text that is not JSON', '{not json'],
+  ])('throws a DecodeError for %s', (_name, frame) => {
+    expect(() => v2ViewSerializer.decode(frame)).toThrow(DecodeError);
+  });
+
+  it('leaves v2Serializer handing out ArrayBuffer copies', () => {
+    const frame = buffer(2, 1, 1, 't', 'e', 7, 8);
+    const payload = v2Serializer.decode(frame).payload;
+    expect(payload).toBeInstanceOf(ArrayBuffer);
+    expect(payload).not.toBe(frame);
+    expect((payload as ArrayBuffer).byteLength).toBe(2);
   });
 });
