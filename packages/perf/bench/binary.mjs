@@ -1,5 +1,7 @@
 // Binary frames: client CPU µs per received V2 binary broadcast (kind 2) and per sent binary push
-// (kind 0, with its ok reply), for 64-byte and 4 KiB payloads, floor vs ours vs phoenix.
+// (kind 0, with its ok reply), for 64-byte and 4 KiB payloads, floor vs ours vs phoenix. Receives are
+// also measured for ours with `serializer: v2ViewSerializer` (client `ours-view`: payloads handed over
+// as Uint8Array views, no copy, like the floor); its sends are ours' (same encoder), so it has no send rows.
 //
 // Same method as dispatch.mjs: one long-lived process per client (connect, join bench:0..99), driven
 // burst by burst by the harness; bursts are interleaved across clients (rotating order) and each
@@ -14,7 +16,9 @@
 //   the last reply, per push. phoenix.js encodes only ArrayBuffer payloads as binary (a Uint8Array
 //   would go out as a JSON object), so it has no Uint8Array row.
 import { fileURLToPath } from 'node:url';
-import { connectPushClient } from './lib/push-clients.mjs';
+import { EVENT, topicOf } from './lib/frames.mjs';
+import { phoenixApi } from './lib/clients.mjs';
+import { connectPhoenixApi, connectPushClient } from './lib/push-clients.mjs';
 import { retryIfMidBuild } from './lib/retry.mjs';
 import { runClient } from './lib/run-client.mjs';
 import { median, quantile, round } from './lib/stats.mjs';
@@ -24,6 +28,12 @@ export const title = 'Binary frames: CPU µs per binary broadcast received and p
 const SELF = fileURLToPath(import.meta.url);
 const CHANNELS = 100;
 const WINDOW = 64;
+const JOIN_TIMEOUT_MS = 120_000;
+/** ours with `serializer: v2ViewSerializer`, run beside ours whenever ours runs, on receive cases only. */
+const OURS_VIEW = 'ours-view';
+// No lite row: lite's default serializer reads and writes JSON text only, and with `v2Serializer` it
+// would run @phx-socket/transport's binary codec, which ours' rows already measure.
+const BINARY_CLIENTS = ['floor', 'ours', 'phoenix'];
 
 export const describe = `
 Client CPU per V2 binary frame, 100 channels joined on one socket, 64 B and 4 KiB payloads:
@@ -31,13 +41,15 @@ Client CPU per V2 binary frame, 100 channels joined on one socket, 64 B and 4 Ki
 - **receive**: the testkit server sends pre-encoded kind-2 binary broadcast frames
   (\`server.sendRaw(Buffer)\`, corked, round-robin over the 100 topics) to one client at a time; the
   client's \`channel.on('msg', cb)\` handler checks each payload's size and the topic index written in
-  its first bytes. ours and phoenix.js hand the handler an \`ArrayBuffer\` (a copy of the payload bytes);
-  the floor (raw \`ws\`, hand-written header parse) hands it a \`Uint8Array\` view (no copy).
+  its first bytes. ours (default serializer) and phoenix.js hand the handler an \`ArrayBuffer\` (a copy
+  of the payload bytes); **ours view** (\`serializer: v2ViewSerializer\`) and the floor (raw \`ws\`,
+  hand-written header parse) hand it a \`Uint8Array\` view over the received frame (no copy).
 - **send**: the client pushes \`bin:<size>\` with a binary payload (an \`ArrayBuffer\`, or a
   \`Uint8Array\`), at most ${WINDOW} pushes in flight; the testkit channel replies ok only when it got a
   binary payload of exactly that size, so the figure is one push encoded, sent, and its reply matched.
   phoenix.js sends only \`ArrayBuffer\` payloads as binary (a \`Uint8Array\` would go out as a JSON
   object), so it has no \`Uint8Array\` row. The floor writes the kind-0 header by hand into one Buffer.
+  ours view encodes with ours' encoder, so it is not measured on sends (n/a).
 - Method as in the dispatch benchmark: one process per client, bursts interleaved across clients in
   rotating order, per-round ratios vs the floor, median over the rounds; every burst must arrive (or be
   acknowledged) in full.
@@ -146,8 +158,17 @@ function sendBurst(connection, { size, payload: kind, count }) {
   );
 }
 
+/**
+ * ours with the zero-copy serializer: lib/clients.mjs's ours adapter (same Socket options, same join
+ * loop) plus `serializer: v2ViewSerializer`, under its own bench_client name so frames reach only it.
+ */
+const oursView = phoenixApi(OURS_VIEW, 'ours + v2ViewSerializer', async (url, options) => {
+  const { Socket, v2ViewSerializer } = await import('@phx-socket/client');
+  return new Socket(url, { ...options, serializer: v2ViewSerializer });
+});
+
 export async function child({ client, url }, { ask }) {
-  const connection = await connectPushClient(client, url);
+  const connection = client === OURS_VIEW ? await connectPhoenixApi(oursView, url) : await connectPushClient(client, url);
   await connection.join(CHANNELS, handlerFor);
   let report = { ready: true };
   for (;;) {
@@ -219,15 +240,18 @@ class Driven {
   }
 }
 
-export async function run({ server, clients, options, log }) {
+export async function run({ server, clients: requested, options, log }) {
   const plan = options.quick ? QUICK : DEFAULTS;
+  const clients = requested.filter((c) => BINARY_CLIENTS.includes(c));
   const rows = [];
   if (server.impl !== 'testkit') {
     rows.push({ case: 'all', client: 'all', error: 'needs the testkit server (binary frames, push replies); skipped' });
     return { name, title, plan: { ...plan, channels: CHANNELS, window: WINDOW }, cases: CASES, rows };
   }
   try {
-    rows.push(...(await retryIfMidBuild(() => measureAll({ server, clients, plan, log }), { log })));
+    // ours-view rides along with ours, right after it (so the rotation interleaves the two).
+    const measured = clients.flatMap((c) => (c === 'ours' ? [c, OURS_VIEW] : [c]));
+    rows.push(...(await retryIfMidBuild(() => measureAll({ server, clients: measured, plan, log }), { log })));
   } catch (err) {
     const message = String(err?.message ?? err);
     rows.push({ case: 'all', client: 'all', error: message });
@@ -246,7 +270,8 @@ async function measureAll({ server, clients, plan, log }) {
       await s.nextReport(); // joined
     }
     const counts = new Map(); // `${case}:${client}` -> burst size
-    const participants = (c) => sessions.filter((s) => !c.clients || c.clients.includes(s.client));
+    const participants = (c) =>
+      sessions.filter((s) => (!c.clients || c.clients.includes(s.client)) && (s.client !== OURS_VIEW || c.op === 'recv'));
     for (const c of CASES) {
       if (c.op === 'recv') await server.prepareBinary(CHANNELS, c.size);
       for (const s of participants(c)) {
@@ -291,7 +316,7 @@ async function measureAll({ server, clients, plan, log }) {
         }
         rows.push(row);
         log(
-          `  ${c.label.padEnd(32)} ${s.client.padEnd(7)} ${row.cpuUsPerMsg.toFixed(2).padStart(7)} µs CPU/msg` +
+          `  ${c.label.padEnd(32)} ${s.client.padEnd(9)} ${row.cpuUsPerMsg.toFixed(2).padStart(7)} µs CPU/msg` +
             `${row.vsFloor ? `  ${row.vsFloor.toFixed(2)}× floor` : ''}  (${own.length}×${row.count})`,
         );
       }
@@ -310,24 +335,29 @@ export function table(result) {
   const lines = result.cases.map((c) => {
     const f = by(c.id, 'floor');
     const o = by(c.id, 'ours');
+    const v = by(c.id, OURS_VIEW);
     const p = by(c.id, 'phoenix');
+    const viewNa = c.op !== 'recv';
     return [
       c.label,
       fmt(f?.cpuUsPerMsg),
       fmt(o?.cpuUsPerMsg),
+      viewNa ? 'n/a' : fmt(v?.cpuUsPerMsg),
       c.clients && !c.clients.includes('phoenix') ? 'n/a' : fmt(p?.cpuUsPerMsg),
       ratio(o),
+      viewNa ? 'n/a' : ratio(v),
       ratio(p),
       o && p ? `${fmt(p.cpuUsPerMsg / o.cpuUsPerMsg)}×` : '—',
     ];
   });
   const notes = [
     `CPU = process.cpuUsage() user+system of the client process per message (receive: first to last message of a burst; send: first push to last reply, at most ${result.plan.window} in flight), median of ${result.plan.rounds} interleaved bursts per client; ratios are medians of per-round ratios (interquartile range in parentheses). ${result.plan.channels} channels joined, round-robin.`,
+    'ours view = ours with `serializer: v2ViewSerializer` (binary payloads as Uint8Array views, no copy); it encodes with ours\' encoder, so sends are not measured for it: n/a.',
     'phoenix.js sends a Uint8Array payload as JSON, not binary: n/a.',
   ];
   for (const r of result.rows) if (r.error) notes.push(`failed: ${r.error.split('\n')[0]}`);
   return {
-    header: ['case', 'floor µs', 'ours µs', 'phoenix µs', 'ours / floor', 'phoenix / floor', 'phoenix / ours'],
+    header: ['case', 'floor µs', 'ours µs', 'ours view µs', 'phoenix µs', 'ours / floor', 'ours view / floor', 'phoenix / floor', 'phoenix / ours'],
     lines,
     notes,
   };

@@ -16,7 +16,7 @@
 // Every handler checks that the message was meant for its channel and every burst must arrive in
 // full, so a client that drops or misroutes messages fails instead of looking fast.
 import { fileURLToPath } from 'node:url';
-import { CLIENTS } from './lib/clients.mjs';
+import { CLIENT_NAMES, CLIENTS } from './lib/clients.mjs';
 import { frameBytes, payloadBytes } from './lib/frames.mjs';
 import { runClient } from './lib/run-client.mjs';
 import { median, quantile, round } from './lib/stats.mjs';
@@ -316,19 +316,21 @@ export function table(result) {
   const by = (client, n) => result.rows.find((r) => r.client === client && r.n === n && !r.error);
   const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
   const ratio = (row) => (row?.vsFloor ? `${fmt(row.vsFloor)}× (${fmt(row.vsFloorP25)}–${fmt(row.vsFloorP75)})` : '—');
-  const header = ['channels', 'floor µs/msg', 'ours µs/msg', 'phoenix µs/msg', 'ours / floor', 'phoenix / floor', 'wall µs/msg floor · ours · phoenix'];
+  // One column per known client (— where a client did not run), so every table has the same layout.
+  const others = CLIENT_NAMES.filter((c) => c !== 'floor');
+  const header = [
+    'channels',
+    ...CLIENT_NAMES.map((c) => `${c} µs/msg`),
+    ...others.map((c) => `${c} / floor`),
+    `wall µs/msg ${CLIENT_NAMES.join(' · ')}`,
+  ];
   const lines = result.plan.ns.map((n) => {
-    const f = by('floor', n);
-    const o = by('ours', n);
-    const p = by('phoenix', n);
+    const rows = CLIENT_NAMES.map((c) => by(c, n));
     return [
       n.toLocaleString('en-US'),
-      fmt(f?.cpuUsPerMsg),
-      fmt(o?.cpuUsPerMsg),
-      fmt(p?.cpuUsPerMsg),
-      ratio(o),
-      ratio(p),
-      `${fmt(f?.wallUsPerMsg)} · ${fmt(o?.wallUsPerMsg)} · ${fmt(p?.wallUsPerMsg)}`,
+      ...rows.map((r) => fmt(r?.cpuUsPerMsg)),
+      ...others.map((c) => ratio(by(c, n))),
+      rows.map((r) => fmt(r?.wallUsPerMsg)).join(' · '),
     ];
   });
   const notes = [
@@ -349,6 +351,8 @@ export function table(result) {
   if (oN?.vsFloor && fN) notes.push(`target ours ≤ 1.15× floor at ${last.toLocaleString('en-US')} channels: ${fmt(oN.vsFloor)}× ${oN.vsFloor <= 1.15 ? '(met)' : '(missed)'}`);
   const pN = by('phoenix', last);
   if (pN?.vsFloor && oN?.vsFloor) notes.push(`phoenix.js / ours at ${last.toLocaleString('en-US')} channels: ${fmt(pN.cpuUsPerMsg / oN.cpuUsPerMsg, 1)}× the CPU per message`);
+  const lN = by('lite', last);
+  if (lN?.vsFloor && oN?.vsFloor) notes.push(`lite / ours at ${last.toLocaleString('en-US')} channels: ${fmt(lN.cpuUsPerMsg / oN.cpuUsPerMsg)}× the CPU per message`);
   const failures = new Set(result.rows.filter((r) => r.error).map((r) => `N=${r.n} failed: ${r.error.split('\n')[0]}`));
   notes.push(...failures);
   return { header, lines, notes };

@@ -65,6 +65,7 @@ export async function run({ server, clients, options, log }) {
 
 export function table(result) {
   const phoenix = result.rows.find((r) => r.client === 'phoenix' && !r.error);
+  const floor = result.rows.find((r) => r.client === 'floor' && !r.error);
   const lines = result.rows
     .filter((r) => !r.error)
     .map((r) => [
@@ -72,14 +73,15 @@ export function table(result) {
       r.n.toLocaleString('en-US'),
       r.bytesPerChannel.toFixed(0),
       (r.bytesPerChannel / 1024).toFixed(2),
+      floor ? `${(r.bytesPerChannel / floor.bytesPerChannel).toFixed(2)}×` : '—',
       phoenix ? `${(r.bytesPerChannel / phoenix.bytesPerChannel).toFixed(2)}×` : '—',
     ]);
   const notes = [];
   const ours = result.rows.find((r) => r.client === 'ours' && !r.error);
   if (ours) notes.push(`target: ours ≤ 0.5 KB per joined channel → ${(ours.bytesPerChannel / 1024).toFixed(2)} KB ${ours.bytesPerChannel <= 512 ? '(met)' : '(missed)'}`);
   notes.push(
-    'heapUsed after 4 forced GCs, joined minus connected-with-no-channel, / N. Included for every client: the harness keeps one handler closure per channel and the topic string. Ours and phoenix run identical app code: `socket.channel(topic)` (no params), `on(event, handler)`, and `join().receive(ok|error|timeout)` with three hook functions shared by all channels (an app would not allocate three closures per topic); each client keeps its join push and those hooks as it would for any app.',
+    'heapUsed after 4 forced GCs, joined minus connected-with-no-channel, / N. Included for every client: the harness keeps one handler closure per channel and the topic string. Ours, lite and phoenix run identical app code: `socket.channel(topic)` (no params), `on(event, handler)`, and `join().receive(ok|error|timeout)` with three hook functions shared by all channels (an app would not allocate three closures per topic); each client keeps its join push and those hooks as it would for any app.',
   );
   for (const r of result.rows) if (r.error) notes.push(`${r.client} failed: ${r.error.split('\n')[0]}`);
-  return { header: ['client', 'channels', 'heap B / channel', 'KB / channel', 'vs phoenix'], lines, notes };
+  return { header: ['client', 'channels', 'heap B / channel', 'KB / channel', 'vs floor', 'vs phoenix'], lines, notes };
 }

@@ -4,10 +4,12 @@
 // the harness to restart the server (testkit `server.restart()`: every connection closed with 1012,
 // the listener closed and reopened on the same port). The client records when it saw its socket close
 // and when the last of its 1 000 channels got the ok reply of its rejoin (each channel's own join push
-// hooks fire again on rejoin, in both clients), and its CPU over that span. Only one client is
-// connected at a time; repetitions alternate between the clients. Both clients use the same fixed
-// delays so that the figure is the client's own work, not its backoff policy.
+// hooks fire again on rejoin, in every client), and its CPU over that span. Only one client is
+// connected at a time; repetitions alternate between the clients. Every client uses the same fixed
+// delays so that the figure is the client's own work, not its backoff policy. The floor has no
+// reconnect logic to measure, so only the phoenix.js-API clients (ours, lite, phoenix) run.
 import { fileURLToPath } from 'node:url';
+import { CLIENTS, PHOENIX_API_CLIENTS } from './lib/clients.mjs';
 import { EVENT, topicOf } from './lib/frames.mjs';
 import { retryIfMidBuild } from './lib/retry.mjs';
 import { runClient } from './lib/run-client.mjs';
@@ -26,31 +28,26 @@ export const describe = `
 closed with 1012, the listener closed and reopened on the same port). Reported: wall ms from the client
 seeing its socket close to the last of its 1 000 channels having its rejoin acknowledged (the ok hooks
 of each channel's join push fire again), the client's CPU over that span, and, from the server's clock,
-restart() called → listening again and restart() called → all rejoined. For fairness both clients get
+restart() called → listening again and restart() called → all rejoined. For fairness every client gets
 the same fixed, small delays: \`reconnectAfterMs: () => ${DELAY_MS}\`, \`rejoinAfterMs: () => ${DELAY_MS}\`, and
-ours \`jitter: 'none'\` (its default is full jitter over a backoff schedule; phoenix.js has no jitter). With
-default settings both would mostly wait out their first reconnect delay (phoenix.js 10 ms, ours a
-jittered step). Fresh client process per repetition, clients alternated, median (min–max) reported.
+ours \`jitter: 'none'\` (its default is full jitter over a backoff schedule; phoenix.js has no jitter). Lite
+always jitters, but its full jitter never goes below min(base, 10 ms), so a ${DELAY_MS} ms base stays ${DELAY_MS} ms.
+With default settings they would mostly wait out their first reconnect delay (phoenix.js 10 ms, ours and
+lite a jittered step). The floor has no reconnect logic, hence no floor row: ratios are vs phoenix.js.
+Fresh client process per repetition, clients alternated, median (min–max) reported.
 `;
 
 const epochMs = () => performance.timeOrigin + performance.now();
 
-async function makeSocket(client, url) {
-  const common = {
+function makeSocket(client, url) {
+  if (!PHOENIX_API_CLIENTS.includes(client)) throw new Error(`reconnect: no ${client} client (${PHOENIX_API_CLIENTS.join(', ')} only)`);
+  // Only ours has a jitter option; lite's jitter floor keeps a DELAY_MS base unjittered (see describe).
+  return CLIENTS[client].createSocket(url, {
     timeout: 30_000,
     reconnectAfterMs: () => DELAY_MS,
     rejoinAfterMs: () => DELAY_MS,
-    params: { bench_client: client },
-  };
-  if (client === 'ours') {
-    const { Socket } = await import('@phx-socket/client');
-    return new Socket(url, { ...common, jitter: 'none' });
-  }
-  if (client === 'phoenix') {
-    const [{ Socket }, { WebSocket }] = await Promise.all([import('phoenix'), import('ws')]);
-    return new Socket(url, { ...common, transport: WebSocket });
-  }
-  throw new Error(`reconnect: no ${client} client (ours and phoenix only)`);
+    ...(client === 'ours' ? { jitter: 'none' } : {}),
+  });
 }
 
 export async function child({ client, url, n }, { ask }) {
@@ -144,7 +141,7 @@ export async function child({ client, url, n }, { ask }) {
 export async function run({ server, clients, options, log }) {
   const plan = options.quick ? QUICK : DEFAULTS;
   if (server.impl !== 'testkit') return { name, title, plan: { ...plan, delayMs: DELAY_MS }, rows: [{ client: 'all', error: 'needs the testkit server (restart()); skipped' }] };
-  const measured = clients.filter((c) => c === 'ours' || c === 'phoenix');
+  const measured = clients.filter((c) => PHOENIX_API_CLIENTS.includes(c));
   const samples = new Map(measured.map((c) => [c, []]));
   const errors = new Map();
   for (let r = 0; r < plan.reps; r++) {
@@ -198,7 +195,7 @@ export function table(result) {
       String(r.socketErrors),
     ]);
   const notes = [
-    `median (min–max) of ${result.plan.reps} fresh client processes per client, clients alternated. Both clients: reconnectAfterMs and rejoinAfterMs = () => ${result.plan.delayMs}; ours also jitter: 'none'. "restart()" columns use the server's clock (epoch ms, same machine). Socket errors = failed reconnect attempts while the server was not listening.`,
+    `median (min–max) of ${result.plan.reps} fresh client processes per client, clients alternated. Every client: reconnectAfterMs and rejoinAfterMs = () => ${result.plan.delayMs}; ours also jitter: 'none' (lite's jitter cannot go below ${result.plan.delayMs} ms from that base). No floor row: the floor has no reconnect logic. "restart()" columns use the server's clock (epoch ms, same machine). Socket errors = failed reconnect attempts while the server was not listening.`,
   ];
   for (const r of result.rows) if (r.error) notes.push(`${r.client} failed: ${r.error.split('\n')[0]}`);
   return {

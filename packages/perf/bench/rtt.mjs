@@ -167,6 +167,7 @@ export async function run({ server, clients, options, log }) {
 export function table(result) {
   const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
   const ours = result.rows.find((r) => r.client === 'ours' && !r.error);
+  const floor = result.rows.find((r) => r.client === 'floor' && !r.error);
   const lines = result.rows
     .filter((r) => !r.error)
     .map((r) => [
@@ -175,6 +176,8 @@ export function table(result) {
       fmt(r.p95),
       fmt(r.p99),
       fmt(r.max, 1),
+      floor ? `${fmt(r.p50 / floor.p50)}×` : '—',
+      floor ? `${fmt(r.p99 / floor.p99)}×` : '—',
       ours && r !== ours ? `${fmt(r.p99 / ours.p99)}×` : '—',
       r.perRun.map((x) => fmt(x.p99)).join(' · '),
       `${(r.cpuShare * 100).toFixed(0)}%`,
@@ -186,7 +189,7 @@ export function table(result) {
   ];
   for (const r of result.rows) if (r.error) notes.push(`${r.client} failed: ${r.error.split('\n')[0]}`);
   return {
-    header: ['client', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p99 vs ours', 'p99 per run', 'client CPU', 'samples'],
+    header: ['client', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p50 vs floor', 'p99 vs floor', 'p99 vs ours', 'p99 per run', 'client CPU', 'samples'],
     lines,
     notes,
   };

@@ -4,14 +4,14 @@
 //
 //   benchmarks   any of: dispatch join heap presence serializers binary rtt reconnect bundle (default: all)
 //   --quick      fewer/shorter repetitions (for trying the harness, not for publishing)
-//   --clients=floor,ours,phoenix   --ns=1,100,1000,10000   (dispatch sizes)
+//   --clients=floor,ours,lite,phoenix   --ns=1,100,1000,10000   (dispatch sizes)
 //   --profile[=ours]   record V8 CPU profiles of that client's measured dispatch bursts (written
 //                      to the OS tmpdir) and print the functions with the most self time
 //   --no-write   print only; leave results/*.json and BENCHMARKS.md alone
 //   --report     run nothing: rewrite BENCHMARKS.md from the saved results/*.json
 //
-// Clients run from their built packages (`@phx-socket/client` resolves to dist/ through its
-// exports): build first with `npx --yes pnpm@9.15.9 run build`.
+// Clients run from their built packages (`@phx-socket/client` and `@phx-socket/client/lite` resolve
+// to dist/ through its exports): build first with `npx --yes pnpm@9.15.9 run build`.
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -47,15 +47,18 @@ const log = (line) => console.log(line);
 
 let clients = flags.clients ? String(flags.clients).split(',') : [...CLIENT_NAMES];
 for (const c of clients) if (!CLIENT_NAMES.includes(c)) throw new Error(`unknown client "${c}" (have: ${CLIENT_NAMES.join(', ')})`);
+// Our clients exist only once built; a missing build drops that client instead of failing every benchmark.
+const BUILT = { ours: '@phx-socket/client', lite: '@phx-socket/client/lite' };
 const unavailable = {};
-if (clients.includes('ours')) {
+for (const [client, specifier] of Object.entries(BUILT)) {
+  if (!clients.includes(client)) continue;
   try {
-    const mod = await import('@phx-socket/client');
-    if (typeof mod.Socket !== 'function') throw new Error('@phx-socket/client has no Socket export yet');
+    const mod = await import(specifier);
+    if (typeof mod.Socket !== 'function') throw new Error(`${specifier} has no Socket export yet`);
   } catch (err) {
-    unavailable.ours = String(err?.message ?? err).split('\n')[0];
-    clients = clients.filter((c) => c !== 'ours');
-    log(`! ours is unavailable (${unavailable.ours}); build with \`npx --yes pnpm@9.15.9 run build\`. Running the others.`);
+    unavailable[client] = String(err?.message ?? err).split('\n')[0];
+    clients = clients.filter((c) => c !== client);
+    log(`! ${client} is unavailable (${unavailable[client]}); build with \`npx --yes pnpm@9.15.9 run build\`. Running the others.`);
   }
 }
 
@@ -86,6 +89,8 @@ every client runs from its built package, each in a fresh Node process, against 
 \`@phx-socket/testkit\` server in another process. Clients compared:
 
 - **ours** — \`@phx-socket/client\` (\`new Socket(url).channel(topic).on(event, cb)\`, no transport option);
+- **lite** — \`@phx-socket/client/lite\` (same API, \`ws\` as its transport, default JSON-text serializer),
+  in dispatch, join, heap, rtt and reconnect;
 - **phoenix** — the official \`phoenix\` npm client 1.8.16 with \`ws\` as its transport;
 - **floor** — raw \`ws\` + \`JSON.parse\` + one \`Map\` get by topic (plus the join_ref and event checks any
   client needs); it joins its channels with real \`phx_join\` frames too. Nothing can dispatch for less.

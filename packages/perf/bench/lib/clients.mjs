@@ -1,4 +1,4 @@
-// The three clients every benchmark compares, behind one small adapter shape:
+// The clients the benchmarks compare, behind one small adapter shape:
 //
 //   const c = await CLIENTS[name].connect(url)      // socket open; the connect params carry
 //                                                    // bench_client=<name> so the server can
@@ -8,6 +8,9 @@
 //   c.close()
 //
 // - ours:    @phx-socket/client, resolved through its package exports to dist/ (no transport option)
+// - lite:    @phx-socket/client/lite, resolved the same way to dist/lite.mjs, with `ws` as its
+//            transport (it has no Node default; Node 20 has no global WebSocket) and its default
+//            JSON-text serializer
 // - phoenix: the official `phoenix` npm client (1.8.16) with `ws` as its transport (Node 20 has no
 //            global WebSocket)
 // - floor:   raw `ws` + JSON.parse + one Map get by topic (and the join_ref / event checks any real
@@ -36,7 +39,7 @@ export function wsOpened(ws, what) {
 }
 
 /**
- * phoenix.js-API clients (ours and phoenix) share the join loop. Like the floor, it keeps no per-channel
+ * phoenix.js-API clients (ours, lite and phoenix) share the join loop. Like the floor, it keeps no per-channel
  * app state beyond the `on` handler: the receive hooks are three functions shared by every join (an app
  * joining thousands of topics would not allocate three closures per topic), and the channels are created
  * without params, as `socket.channel(topic)` usually is. Whatever else a channel costs is the client's.
@@ -75,6 +78,27 @@ function openPhoenixStyle(socket, what) {
     });
     socket.connect();
   });
+}
+
+/**
+ * A phoenix.js-API client. `create(url, options)` loads the client's build and constructs its Socket
+ * (without connecting) with the harness's options plus what that client needs to run in Node; one place
+ * per client, so every benchmark that builds its own socket (reconnect.mjs) gets the same construction.
+ */
+export function phoenixApi(name, label, create) {
+  const createSocket = (url, options) => create(url, { ...options, params: { bench_client: name } });
+  return {
+    label,
+    createSocket,
+    async connect(url) {
+      const socket = await createSocket(url, { timeout: JOIN_TIMEOUT_MS });
+      await openPhoenixStyle(socket, name);
+      return {
+        joinAll: (n, handlerFor) => joinPhoenixStyle(socket, n, handlerFor),
+        close: () => socket.disconnect(),
+      };
+    },
+  };
 }
 
 export const CLIENTS = {
@@ -127,31 +151,23 @@ export const CLIENTS = {
     },
   },
 
-  ours: {
-    label: 'ours (@phx-socket/client)',
-    async connect(url) {
-      const { Socket } = await import('@phx-socket/client');
-      const socket = new Socket(url, { timeout: JOIN_TIMEOUT_MS, params: { bench_client: 'ours' } });
-      await openPhoenixStyle(socket, 'ours');
-      return {
-        joinAll: (n, handlerFor) => joinPhoenixStyle(socket, n, handlerFor),
-        close: () => socket.disconnect(),
-      };
-    },
-  },
+  ours: phoenixApi('ours', 'ours (@phx-socket/client)', async (url, options) => {
+    const { Socket } = await import('@phx-socket/client');
+    return new Socket(url, options);
+  }),
 
-  phoenix: {
-    label: 'phoenix.js 1.8.16',
-    async connect(url) {
-      const [{ Socket }, { WebSocket }] = await Promise.all([import('phoenix'), import('ws')]);
-      const socket = new Socket(url, { transport: WebSocket, timeout: JOIN_TIMEOUT_MS, params: { bench_client: 'phoenix' } });
-      await openPhoenixStyle(socket, 'phoenix');
-      return {
-        joinAll: (n, handlerFor) => joinPhoenixStyle(socket, n, handlerFor),
-        close: () => socket.disconnect(),
-      };
-    },
-  },
+  lite: phoenixApi('lite', 'lite (@phx-socket/client/lite)', async (url, options) => {
+    const [{ Socket }, { WebSocket }] = await Promise.all([import('@phx-socket/client/lite'), import('ws')]);
+    return new Socket(url, { ...options, transport: WebSocket });
+  }),
+
+  phoenix: phoenixApi('phoenix', 'phoenix.js 1.8.16', async (url, options) => {
+    const [{ Socket }, { WebSocket }] = await Promise.all([import('phoenix'), import('ws')]);
+    return new Socket(url, { ...options, transport: WebSocket });
+  }),
 };
 
-export const CLIENT_NAMES = ['floor', 'ours', 'phoenix'];
+/** The clients with phoenix.js's Socket/Channel/Push API (they have `createSocket`). */
+export const PHOENIX_API_CLIENTS = Object.keys(CLIENTS).filter((name) => CLIENTS[name].createSocket);
+
+export const CLIENT_NAMES = ['floor', 'ours', 'lite', 'phoenix'];

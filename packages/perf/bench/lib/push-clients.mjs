@@ -6,19 +6,20 @@
 //                                                  // onFail(status, response) on error / timeout
 //   c.close()
 //
-// ours and phoenix are lib/clients.mjs's adapters (same construction, same join loop) plus
+// ours, lite and phoenix are lib/clients.mjs's adapters (same construction, same join loop) plus
 // `channel.push(event, payload).receive(...)`. The floor here is lib/clients.mjs's floor extended to
 // what these benchmarks need and nothing more: raw `ws`, JSON.parse for text frames, a hand-written
 // header parse for kind-2 binary broadcasts (the payload handed over as a Uint8Array view, no copy),
 // a hand-written kind-0 header for binary pushes, and one Map from ref to reply callbacks.
 import { encodeBinaryPush, BINARY_KIND } from './binary-frames.mjs';
-import { CLIENTS, wsOpened } from './clients.mjs';
+import { CLIENTS, PHOENIX_API_CLIENTS, wsOpened } from './clients.mjs';
 import { EVENT, topicOf } from './frames.mjs';
 
 const PUSH_TIMEOUT_MS = 120_000;
 
-async function connectPhoenixApi(client, url) {
-  const connection = await CLIENTS[client].connect(url);
+/** A phoenix.js-API adapter (`CLIENTS.ours`, or a variant built with `phoenixApi`) as a push client. */
+export async function connectPhoenixApi(adapter, url) {
+  const connection = await adapter.connect(url);
   let channels = [];
   return {
     async join(n, handlerFor) {
@@ -110,6 +111,6 @@ async function connectFloor(url) {
 
 export function connectPushClient(client, url) {
   if (client === 'floor') return connectFloor(url);
-  if (client === 'ours' || client === 'phoenix') return connectPhoenixApi(client, url);
+  if (PHOENIX_API_CLIENTS.includes(client)) return connectPhoenixApi(CLIENTS[client], url);
   throw new Error(`unknown client ${client}`);
 }
