@@ -2,14 +2,13 @@
  * A lite channel: one topic joined over the socket, with phoenix.js's lifecycle (join, rejoin with
  * backoff after errors, leave), event bindings, and pushes buffered until the channel is joined.
  */
-import { AlreadyJoinedError, PushBeforeJoinError, type ChannelState, type EventMap, type PayloadOf, type TimerHandle } from '@phx-socket/channel';
+import { AlreadyJoinedError, PushBeforeJoinError, type ChannelState, type EventMap, type PayloadOf, type PushStatus, type TimerHandle } from '@phx-socket/channel';
 import { backoffDelay } from '../backoff';
 import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
 import { Push } from './push';
 import type { Socket } from './socket';
 
 type Callback = (payload: unknown, ref: string | null, joinRef: string | null) => void;
-type Binding = [ref: number, callback: Callback];
 
 const { join: JOIN, leave: LEAVE, reply: REPLY, error: ERROR, close: CLOSE } = CHANNEL_EVENTS;
 
@@ -27,10 +26,14 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   #state: ChannelState = 'closed';
   #joinedOnce = false;
   #joinPush: Push;
-  #bindings = new Map<string, Binding[]>();
+  /**
+   * Flat `[event, ref, callback, event, ref, callback, …]`, replaced on every change (copy on write): a
+   * dispatch in progress keeps iterating the list it started with. One small array is far lighter than a
+   * Map of lists of tuples, and a scan of a channel's few bindings is no slower than a Map lookup.
+   */
+  #bindings: (string | number | Callback)[] = [];
   #bindingRef = 0;
   #buffer: Push[] = [];
-  #replies = new Map<string, Push>();
   #rejoinTimer: TimerHandle | null = null;
   #tries = 0;
 
@@ -40,19 +43,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     /** The socket this channel lives on. */
     readonly socket: Socket,
   ) {
-    this.#joinPush = new Push(this, JOIN, params, socket.timeoutMs)
-      .receive('ok', () => {
-        this.#state = 'joined';
-        this.#tries = 0;
-        this.#clearRejoin();
-        for (const push of this.#buffer.splice(0)) push.send();
-      })
-      .receive('error', () => this.#errored())
-      .receive('timeout', () => {
-        // The server may have joined after all: leave that join so it does not linger beside the rejoin.
-        new Push(this, LEAVE, {}, this.#joinPush.timeoutMs).send();
-        this.#errored();
-      });
+    // The join push reports its outcome to `_settled`: no closures per channel.
+    this.#joinPush = new Push(this, JOIN, params, socket.timeoutMs);
   }
 
   /** `'closed'`, `'joining'`, `'joined'`, `'leaving'` or `'errored'`. */
@@ -126,19 +118,17 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   /** Calls `callback` for every `event`; returns the ref for `off(event, ref)`. */
   on<K extends string>(event: K, callback: (payload: PayloadOf<In, K>, ref: string | null, joinRef: string | null) => void): number {
     const ref = ++this.#bindingRef;
-    const list = this.#bindings.get(event) ?? [];
-    // Copy on write (here and in off): a dispatch in progress keeps iterating the list it started with.
-    this.#bindings.set(event, [...list, [ref, callback as Callback]]);
+    // concat allocates exactly the size needed (a spread or push() would reserve spare slots).
+    this.#bindings = this.#bindings.concat(event, ref, callback as Callback);
     return ref;
   }
 
   /** Removes the binding `ref` of `event`, or every binding of `event` without a ref. */
   off(event: string, ref?: number): void {
-    const list = this.#bindings.get(event);
-    if (!list) return;
-    const kept = ref === undefined ? [] : list.filter(([r]) => r !== ref);
-    if (kept.length) this.#bindings.set(event, kept);
-    else this.#bindings.delete(event);
+    this.#bindings = this.#bindings.filter((_, i, list) => {
+      i -= i % 3; // the event slot of the binding this slot belongs to
+      return list[i] !== event || (ref !== undefined && list[i + 1] !== ref);
+    });
   }
 
   /** Calls `callback` when the channel closes (left, or closed by the server). */
@@ -161,8 +151,9 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     // As in phoenix.js, anything carrying another join_ref belongs to an older join of this topic.
     if (joinRef !== null && joinRef !== this.joinRef) return;
     if (event === REPLY) {
-      const push = ref === null ? undefined : this.#replies.get(ref);
-      push?._reply(payload);
+      // Refs are unique per socket, so one map there serves every channel; the push must still be ours.
+      const push = this.socket._replies.get(ref!);
+      if (push?.channel === this) push._reply(payload);
     } else if (event === CLOSE) {
       this.#close(payload, ref);
     } else if (event === ERROR) {
@@ -185,14 +176,18 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     if (this.#state === 'joined' || this.#state === 'joining') this.#lost(reason);
   }
 
-  /** @internal */
-  _await(ref: string, push: Push): void {
-    this.#replies.set(ref, push);
-  }
-
-  /** @internal */
-  _forget(ref: string): void {
-    this.#replies.delete(ref);
+  /** @internal The join push settled (before the app's hooks run). */
+  _settled(status: PushStatus): void {
+    if (status === 'ok') {
+      this.#state = 'joined';
+      this.#tries = 0;
+      this.#clearRejoin();
+      for (const push of this.#buffer.splice(0)) push.send();
+    } else {
+      // The server may have joined after all: leave that join so it does not linger beside the rejoin.
+      if (status === 'timeout') new Push(this, LEAVE, {}, this.#joinPush.timeoutMs).send();
+      this.#errored();
+    }
   }
 
   #rejoin(): void {
@@ -245,9 +240,11 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   }
 
   #emit(event: string, payload: unknown, ref: string | null, joinRef: string | null): void {
-    const list = this.#bindings.get(event);
-    if (!list) return;
+    const list = this.#bindings;
+    // Only event slots hold strings, so indexOf finds bindings of `event` and nothing else.
+    let i = list.indexOf(event);
+    if (i < 0) return;
     const data = this.onMessage(event, payload, ref, joinRef);
-    for (const [, callback] of list) this.socket._run(callback as (...args: unknown[]) => void, data, ref, joinRef);
+    for (; i >= 0; i = list.indexOf(event, i + 3)) this.socket._run(list[i + 2] as Callback, data, ref, joinRef);
   }
 }

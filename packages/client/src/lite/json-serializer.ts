@@ -8,7 +8,7 @@ import { DecodeError, EncodeError, isBinaryPayload, type Message, type RawFrame,
 function encode({ joinRef, ref, topic, event, payload }: Message): RawFrame {
   // JSON.stringify would silently turn the bytes into `{}` (an ArrayBuffer) or `{"0":..}` (a typed array).
   if (isBinaryPayload(payload)) {
-    throw new EncodeError(`cannot send the binary payload of "${event}" on "${topic}" as JSON text; pass serializer: v2Serializer`);
+    throw new EncodeError(`binary payload of "${event}" on "${topic}": pass serializer: v2Serializer`);
   }
   try {
     return JSON.stringify([joinRef, ref, topic, event, payload]);
@@ -19,7 +19,7 @@ function encode({ joinRef, ref, topic, event, payload }: Message): RawFrame {
 
 function decode(frame: RawFrame): Message {
   if (typeof frame !== 'string') {
-    throw new DecodeError('a binary frame arrived; pass serializer: v2Serializer to receive binary payloads', frame);
+    throw new DecodeError('binary frame received: pass serializer: v2Serializer', frame);
   }
   let parsed: unknown;
   try {

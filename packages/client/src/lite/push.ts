@@ -6,15 +6,15 @@ import { ChannelClosedError, JoinError, ReplyError, TimeoutError, type PushStatu
 import { CHANNEL_EVENTS, PhxError, type ReplyPayload } from '@phx-socket/transport';
 import type { Socket } from './socket';
 
-type Hook = [status: PushStatus, callback: (response: unknown) => void];
+type Hook = (response: unknown) => void;
 
 /** What a push needs of its channel (any `Channel<In, Out>` is one). */
 export interface PushOwner {
   readonly topic: string;
   readonly joinRef: string | null;
   readonly socket: Socket;
-  _await(ref: string, push: Push): void;
-  _forget(ref: string): void;
+  /** Told how its join push settled, before the app's hooks run (join pushes only). */
+  _settled(status: PushStatus): void;
 }
 
 /**
@@ -35,9 +35,9 @@ export class Push<R = unknown> implements PromiseLike<R> {
   #status: PushStatus | null = null;
   #response: unknown;
   #failure: PhxError | undefined;
-  #hooks: Hook[] = [];
+  /** Flat `[status, callback, status, callback, …]`: the join push keeps its hooks for its channel's life. */
+  #hooks: (PushStatus | Hook)[] = [];
   #timer: TimerHandle | null = null;
-  #settle: ((status: PushStatus) => void) | null = null;
   #promise: Promise<R> | null = null;
 
   constructor(
@@ -52,14 +52,16 @@ export class Push<R = unknown> implements PromiseLike<R> {
   /** Calls `callback` with the response when the push settles as `status` (at once if it already did). */
   receive(status: PushStatus, callback: (response: unknown) => void): this {
     if (this.#status === status) callback(this.#response);
-    this.#hooks.push([status, callback]);
+    // A copy of exactly the right size (push() would reserve 16 spare slots); a settle in progress keeps
+    // iterating the hooks it started with, as phoenix.js's does.
+    this.#hooks = this.#hooks.concat(status, callback);
     return this;
   }
 
   /** Sends (again) with a fresh ref and timeout; a push that timed out stays timed out. */
   send(): void {
     if (this.#status === 'timeout') return;
-    this.#start();
+    this._wait();
     const { channel, event, ref } = this;
     const payload = typeof this.payload === 'function' ? (this.payload as () => unknown)() : this.payload;
     const joinRef = event === CHANNEL_EVENTS.join ? ref : channel.joinRef;
@@ -71,14 +73,9 @@ export class Push<R = unknown> implements PromiseLike<R> {
     }
   }
 
-  /** @internal Starts the reply timer under a fresh ref without sending (the channel sends later). */
-  _wait(): void {
-    this.#start();
-  }
-
   /** Forgets the outcome and the ref so the push can be sent again (a rejoin). */
   reset(): void {
-    this.#cancel();
+    this._cancel();
     this.ref = null;
     this.#status = null;
     this.#failure = undefined;
@@ -95,42 +92,36 @@ export class Push<R = unknown> implements PromiseLike<R> {
     if (this.#status === null) this.#fail(new ChannelClosedError(this.channel.topic, this.event));
   }
 
-  /** @internal Stops waiting for the reply (timer and ref registration); keeps `ref` and the outcome. */
-  _cancel(): void {
-    this.#cancel();
-  }
-
   then<T1 = R, T2 = never>(
     onfulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
     onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
   ): Promise<T1 | T2> {
+    // The promise settles through hooks of its own, called at once if the push already settled. Only the
+    // first outcome counts (a join push settles again after a rejoin): a promise ignores later calls.
     this.#promise ??= new Promise<R>((resolve, reject) => {
-      this.#settle = (status) => {
-        this.#settle = null;
-        if (status === 'ok') resolve(this.#response as R);
-        else reject(this.#error(status));
-      };
-      if (this.#status !== null) this.#settle(this.#status);
+      const fail = (): void => reject(this.#error(this.#status!));
+      this.receive('ok', resolve as Hook).receive('error', fail).receive('timeout', fail);
     });
     return this.#promise.then(onfulfilled, onrejected);
   }
 
-  #start(): void {
-    this.#cancel();
-    const { channel } = this;
-    const { scheduler } = channel.socket;
-    this.ref = channel.socket.makeRef();
-    channel._await(this.ref, this);
-    this.#timer = scheduler.setTimeout(() => {
+  /** @internal Starts the reply timer under a fresh ref without sending (the channel sends later). */
+  _wait(): void {
+    this._cancel();
+    const { socket } = this.channel;
+    socket._replies.set((this.ref = socket.makeRef()), this);
+    this.#timer = socket.scheduler.setTimeout(() => {
       this.#timer = null;
       this.#trigger('timeout', {});
     }, this.timeoutMs);
   }
 
-  #cancel(): void {
-    if (this.#timer !== null) this.channel.socket.scheduler.clearTimeout(this.#timer);
+  /** @internal Stops waiting for the reply (timer and ref registration); keeps `ref` and the outcome. */
+  _cancel(): void {
+    const { socket } = this.channel;
+    if (this.#timer !== null) socket.scheduler.clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.ref !== null) this.channel._forget(this.ref);
+    socket._replies.delete(this.ref!); // a null ref is simply not there
   }
 
   #fail(error: PhxError): void {
@@ -139,12 +130,17 @@ export class Push<R = unknown> implements PromiseLike<R> {
   }
 
   #trigger(status: PushStatus, response: unknown): void {
-    this.#cancel();
+    this._cancel();
     this.#status = status;
     this.#response = response;
-    // App hooks run isolated: one that throws must not keep the others or `await push` from settling.
-    for (const [on, callback] of this.#hooks) if (on === status) this.channel.socket._run(callback as (...a: unknown[]) => void, response);
-    this.#settle?.(status);
+    const { channel } = this;
+    const { socket } = channel;
+    const hooks = this.#hooks;
+    // Every hook runs isolated: one that throws must not keep the others or `await push` from settling.
+    // A join push's channel goes first (joined, buffer flushed, or rejoin scheduled) so the app's hooks see
+    // it; one closure per join outcome instead of three hooks per channel kept for the channel's life.
+    if (this.event === CHANNEL_EVENTS.join) socket._run(() => channel._settled(status));
+    for (let i = 0; i < hooks.length; i += 2) if (hooks[i] === status) socket._run(hooks[i + 1] as Hook, response);
   }
 
   #error(status: PushStatus): PhxError {

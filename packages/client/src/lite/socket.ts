@@ -17,6 +17,7 @@ import {
 import { backoffDelay, type BackoffSchedule } from '../backoff';
 import { buildEndpointURL } from '../endpoint';
 import { Channel } from './channel';
+import type { Push } from './push';
 import { resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
 
 /** What `onClose` callbacks receive: the transport's close event, or ours for closes we decided. */
@@ -63,18 +64,29 @@ const noop = (): void => {};
  * await room.join();
  */
 export class Socket {
+  // `declare`: assigned in the constructor, so the bundle needs no field definitions for these three.
   /** Default push/join/leave timeout, ms. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** Clock and timers every timer of this socket and its channels goes through. */
-  readonly scheduler: Scheduler;
+  declare readonly scheduler: Scheduler;
   /** @internal Rejoin delay schedule of the channels. */
-  readonly _rejoinAfterMs: BackoffSchedule;
+  declare readonly _rejoinAfterMs: BackoffSchedule;
   #o: ResolvedLiteOptions;
   #params: LiteSocketParams;
   #ws: TransportLike | null = null;
   #ref = 0;
-  #topics = new Map<string, SocketChannel[]>();
-  #callbacks: { [K in Kind]: [ref: string, callback: Callbacks[K]][] } = { open: [], close: [], error: [], message: [] };
+  /** @internal The pushes awaiting a reply, by ref (refs are unique per socket). */
+  readonly _replies = new Map<string, Push>();
+  /**
+   * Each topic's channel, stored as is (no array per topic: the heap and the dispatch's pointer chase are
+   * both smaller), or, once a topic has had several, its channels (copy on write).
+   */
+  #topics = new Map<string, SocketChannel | SocketChannel[]>();
+  /**
+   * Flat `[kind, ref, callback, …]`, replaced on every change (copy on write) like a channel's bindings:
+   * an emit in progress keeps the callbacks it started with, as phoenix.js's does.
+   */
+  #callbacks: (string | Callbacks[Kind])[] = [];
   #wantClosed = true;
   #tries = 0;
   #reconnectTimer: TimerHandle | null = null;
@@ -102,7 +114,7 @@ export class Socket {
 
   /** `'connecting'`, `'open'`, `'closing'` or `'closed'`, as the WebSocket's readyState says. */
   connectionState(): (typeof STATES)[number] {
-    return this.#ws ? (STATES[this.#ws.readyState] ?? 'closed') : 'closed';
+    return STATES[this.#ws?.readyState as number] ?? 'closed';
   }
 
   isConnected(): boolean {
@@ -122,7 +134,7 @@ export class Socket {
     this.#reconnectTimer = this.#stop(this.#reconnectTimer);
     if (this.#ws) return;
     const Transport = this.#o.transport ?? (globalThis as { WebSocket?: LiteSocketOptions['transport'] }).WebSocket;
-    if (!Transport) throw new TypeError('there is no global WebSocket here; pass options.transport (in Node 20: WebSocket from "ws")');
+    if (!Transport) throw new TypeError('no global WebSocket: pass options.transport (in Node 20: WebSocket from "ws")');
     const url = this.endPointURL();
     let ws: TransportLike;
     try {
@@ -158,13 +170,15 @@ export class Socket {
     params?: Record<string, unknown> | (() => Record<string, unknown>),
   ): Channel<In, Out> {
     const channel = new Channel<In, Out>(topic, params, this);
-    this.#topics.set(topic, [...(this.#topics.get(topic) ?? []), channel]);
+    const had = this.#topics.get(topic);
+    // A lone channel is stored as is: no array per topic.
+    this.#topics.set(topic, had ? [had, channel].flat() : channel);
     return channel;
   }
 
   /** Forgets a channel (channels call this when they close). */
   remove(channel: SocketChannel): void {
-    const rest = (this.#topics.get(channel.topic) ?? []).filter((c) => c !== channel);
+    const rest = this.#channels(channel.topic).filter((c) => c !== channel);
     if (rest.length) this.#topics.set(channel.topic, rest);
     else this.#topics.delete(channel.topic);
   }
@@ -185,10 +199,7 @@ export class Socket {
 
   /** Removes the callbacks registered under `refs`. */
   off(refs: readonly string[]): void {
-    const callbacks = this.#callbacks;
-    for (const kind of Object.keys(callbacks) as Kind[]) {
-      (callbacks[kind] as [string, unknown][]) = callbacks[kind].filter(([ref]) => !refs.includes(ref));
-    }
+    this.#callbacks = this.#callbacks.filter((_, i, list) => !refs.includes(list[i - (i % 3) + 1] as string));
   }
 
   /** @internal Encodes and sends `message` when connected; returns whether it went out. */
@@ -201,26 +212,33 @@ export class Socket {
 
   /** @internal Joining a topic leaves any other channel joined or joining on it, as the server would. */
   _leaveOpenTopic(joining: SocketChannel): void {
-    for (const other of this.#topics.get(joining.topic) ?? []) {
+    for (const other of this.#channels(joining.topic)) {
       if (other !== joining && (other.isJoined() || other.isJoining())) other.leave();
     }
   }
 
+  /** The channels of `topic`, as an array of their own. */
+  #channels(topic: string): SocketChannel[] {
+    return [this.#topics.get(topic) ?? []].flat();
+  }
+
   #on<K extends Kind>(kind: K, callback: Callbacks[K]): string {
     const ref = this.makeRef();
-    this.#callbacks[kind].push([ref, callback]);
+    this.#callbacks = this.#callbacks.concat(kind, ref, callback);
     return ref;
   }
 
   #emit<K extends Kind>(kind: K, ...args: Parameters<Callbacks[K]>): void {
-    for (const [, callback] of this.#callbacks[kind]) this._run(callback as (...a: unknown[]) => void, ...args);
+    const list = this.#callbacks;
+    // Refs are numeric strings, kinds never are: indexOf finds the kind slots only.
+    for (let i = list.indexOf(kind); i >= 0; i = list.indexOf(kind, i + 3)) this._run(list[i + 2] as (...a: unknown[]) => void, ...args);
   }
 
   /**
    * @internal Runs an app callback so that one that throws cannot break the socket or starve the other
    * callbacks; the error goes to the console, as the full client does without telemetry.
    */
-  _run(callback: (...args: unknown[]) => void, ...args: unknown[]): void {
+  _run<A extends unknown[]>(callback: (...args: A) => void, ...args: A): void {
     try {
       callback(...args);
     } catch (error) {
@@ -248,7 +266,9 @@ export class Socket {
       this.#heartbeatRef = null;
     }
     this.#emit('message', message);
-    for (const channel of this.#topics.get(message.topic) ?? []) channel._in(message);
+    const target = this.#topics.get(message.topic);
+    if (target instanceof Array) for (const channel of target) channel._in(message);
+    else target?._in(message);
   }
 
   #beatLater(): void {
@@ -305,7 +325,7 @@ export class Socket {
   }
 
   #eachChannel(fn: (channel: SocketChannel) => void): void {
-    for (const list of this.#topics.values()) list.forEach(fn);
+    for (const target of this.#topics.values()) [target].flat().forEach(fn);
   }
 
   /** Cancels a timer; returns the null to store in its place. */

@@ -433,6 +433,69 @@ describe('lite Channel: bindings', () => {
     expect(room.isJoined()).toBe(true);
   });
 
+  it('runs an event\'s handlers in order, calls onMessage once per message, and removes only the named binding', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url));
+    const room = client.channel('room:1');
+    const transformed: string[] = [];
+    room.onMessage = (event, payload) => (transformed.push(event), payload);
+    await room.join();
+    const heard: string[] = [];
+    const a1 = room.on('shout', () => heard.push('a1'));
+    const other = room.on('poked', () => heard.push('poked'));
+    room.on('1', () => heard.push('event named 1')); // an event name that looks like a binding ref
+    room.on('shout', () => heard.push('a2'));
+    room.off('shout', other); // a ref of another event removes nothing
+    room.push('shout', {});
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['a1', 'a2']);
+    expect(transformed).toEqual(['shout']);
+    room.off('shout', a1);
+    room.push('poke', {});
+    room.push('shout', {});
+    await until(() => heard.length === 4);
+    await room.push('echo', {});
+    expect(heard).toEqual(['a1', 'a2', 'poked', 'a2']);
+    expect(transformed).toEqual(['shout', 'poked', 'shout']);
+  });
+
+  it('keeps the bindings a message started with: one added or removed by a handler counts from the next message', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url));
+    const room = client.channel('room:1');
+    await room.join();
+    const heard: string[] = [];
+    let second = 0;
+    room.on('shout', () => {
+      heard.push('first');
+      if (second === 0) second = room.on('shout', () => heard.push('added'));
+      else room.off('shout', third);
+    });
+    const third = room.on('shout', () => heard.push('third'));
+    room.push('shout', {});
+    await until(() => heard.length === 2);
+    room.push('shout', {});
+    await until(() => heard.length === 5);
+    room.push('shout', {});
+    await until(() => heard.length === 7);
+    await room.push('echo', {});
+    expect(heard).toEqual(['first', 'third', 'first', 'third', 'added', 'first', 'added']);
+  });
+
+  it('is joined when the join push\'s ok hooks and await join see it', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url));
+    const room = client.channel('room:1');
+    const states: string[] = [];
+    const join = room.join().receive('ok', () => states.push(room.state));
+    await join;
+    states.push(room.state);
+    expect(states).toEqual(['joined', 'joined']);
+  });
+
   it('passes payloads through an onMessage override before the handlers see them', async () => {
     const s = await server();
     echoRooms(s);

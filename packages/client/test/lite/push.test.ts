@@ -65,6 +65,18 @@ describe('lite Push: outcomes', () => {
     expect(await outcome(room.push('silent', {}, 30))).toEqual({ status: 'timeout', response: {} });
   });
 
+  it('calls a hook registered from inside another hook of the same status once, as phoenix.js does', async () => {
+    const { room } = await joinedRoom();
+    const calls: string[] = [];
+    const push = room.push('echo', { n: 1 });
+    push.receive('ok', () => {
+      calls.push('outer');
+      push.receive('ok', () => calls.push('inner'));
+    });
+    await push;
+    expect(calls).toEqual(['outer', 'inner']);
+  });
+
   it('logs a receive hook that throws and still runs the other hooks and settles await push', async () => {
     const { room } = await joinedRoom();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -375,6 +375,28 @@ describe('lite Socket: callbacks', () => {
     expect(removed).toBe(0);
   });
 
+  it('keeps removed callbacks apart from the other kinds, and runs one added during an emit from the next emit on', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = socket(s.url);
+    const seen: string[] = [];
+    const closeRef = client.onClose(() => seen.push('close'));
+    client.onError(() => seen.push('error'));
+    client.onOpen(() => {
+      seen.push('open');
+      // As in phoenix.js: an emit runs the callbacks registered when it started.
+      if (seen.length === 1) client.onOpen(() => seen.push('added open'));
+    });
+    client.off([closeRef, 'no such ref']);
+    await connected(client);
+    expect(seen).toEqual(['open']);
+    const closed = nextClose(client);
+    await s.dropAll();
+    await closed;
+    await until(() => client.isConnected());
+    expect(seen.filter((e) => e !== 'error')).toEqual(['open', 'open', 'added open']);
+  });
+
   it('logs a throwing callback and still runs the callbacks after it', async () => {
     const s = await server();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
