@@ -1,13 +1,11 @@
 import { ManualScheduler } from '@phx-socket/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { AlreadyJoinedError, ChannelClosedError, JoinError, Presence, PushBeforeJoinError, TimeoutError } from '../../src/lite/index';
-import { connected, echoRooms, nextClose, rejection, server, sleep, socket, until } from './harness';
+import { connected, echoRooms, nextClose, rejection, server, sleep, socket, until, echoClient } from './harness';
 
 describe('lite Channel: joining', () => {
   it('joins: await join resolves with the join response and the channel is joined on both sides', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1', { user: 'ana' });
     expect(room.state).toBe('closed');
     const join = room.join();
@@ -138,9 +136,7 @@ describe('lite Channel: joining', () => {
   });
 
   it('keeps await join pending through a lost connection and resolves it once rejoined', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     const errors: unknown[] = [];
     room.onError((reason) => errors.push(reason));
@@ -156,9 +152,7 @@ describe('lite Channel: joining', () => {
   });
 
   it('throws AlreadyJoinedError when join() is called twice on one channel', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     expect(() => room.join()).toThrow(AlreadyJoinedError);
@@ -188,9 +182,7 @@ describe('lite Channel: joining', () => {
   });
 
   it('leaves the older channel when a topic is joined twice on one socket, so only the newer one gets messages', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const older = client.channel('room:1');
     await older.join();
     const olderRef = older.joinRef;
@@ -218,9 +210,7 @@ describe('lite Channel: joining', () => {
 
 describe('lite Channel: errors and rejoin', () => {
   it('calls onError when the server channel crashes (phx_error), then rejoins and takes pushes again', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     const order: string[] = [];
     room.onError(() => order.push('error'));
@@ -249,9 +239,7 @@ describe('lite Channel: errors and rejoin', () => {
   });
 
   it('drops a message carrying an older join_ref and delivers current ones and broadcasts', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const news: unknown[] = [];
@@ -267,9 +255,7 @@ describe('lite Channel: errors and rejoin', () => {
 
 describe('lite Channel: closing', () => {
   it('leaves: await leave resolves, onClose runs, the channel is closed and the server ended that join', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const joinRef = room.joinRef;
@@ -330,9 +316,7 @@ describe('lite Channel: closing', () => {
   });
 
   it('closes when the leave is unanswered in time, rejecting it with TimeoutError leave_timeout', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     let closed = false;
@@ -388,9 +372,7 @@ describe('lite Channel: closing', () => {
 
 describe('lite Channel: bindings', () => {
   it('delivers server pushes and broadcasts to on handlers, and stops after off', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const shouts: unknown[] = [];
@@ -434,9 +416,7 @@ describe('lite Channel: bindings', () => {
   });
 
   it('runs an event\'s handlers in order, calls onMessage once per message, and removes only the named binding', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     const transformed: string[] = [];
     room.onMessage = (event, payload) => (transformed.push(event), payload);
@@ -461,9 +441,7 @@ describe('lite Channel: bindings', () => {
   });
 
   it('keeps the bindings a message started with: one added or removed by a handler counts from the next message', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const heard: string[] = [];
@@ -485,9 +463,7 @@ describe('lite Channel: bindings', () => {
   });
 
   it('is joined when the join push\'s ok hooks and await join see it', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     const states: string[] = [];
     const join = room.join().receive('ok', () => states.push(room.state));
@@ -497,9 +473,7 @@ describe('lite Channel: bindings', () => {
   });
 
   it('passes payloads through an onMessage override before the handlers see them', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     room.onMessage = (event, payload) => (event === 'shout' ? { wrapped: payload } : payload);
     await room.join();

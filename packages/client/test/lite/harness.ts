@@ -9,7 +9,8 @@ import type { TransportConstructor } from '@phx-socket/transport';
 import { Socket, type LiteCloseEvent, type LiteSocketOptions, type Push } from '../../src/lite/index';
 
 // The server factory (closed after each test) and the polling wait are the full client's; only sockets differ.
-export { server, until } from '../helpers/harness';
+import { server, until } from '../helpers/harness';
+export { server, until };
 
 /** `ws`'s WebSocket: Node 20 has no global one. */
 export const WS = WebSocket as unknown as TransportConstructor;
@@ -137,4 +138,11 @@ export function received(s: TestServer, topic: string): string[] {
     if (message.topic === topic) events.push(message.event);
   });
   return events;
+}
+
+/** The usual start of a test: a server with `echoRooms`, and a lite socket connected to it. */
+export async function echoClient(options: LiteSocketOptions = {}): Promise<{ s: TestServer; client: Socket }> {
+  const s = await server();
+  echoRooms(s);
+  return { s, client: await connected(socket(s.url, options)) };
 }

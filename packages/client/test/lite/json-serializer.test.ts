@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError, jsonSerializer, v2Serializer, type Message } from '../../src/lite/index';
-import { connected, echoRooms, nextError, received, rejection, server, sleep, socket, until } from './harness';
+import { connected, echoRooms, nextError, received, rejection, server, sleep, socket, until, echoClient } from './harness';
 
 const message: Message = { joinRef: '1', ref: '2', topic: 'room:1', event: 'msg', payload: { body: 'hi' } };
 
@@ -64,9 +64,7 @@ describe('lite jsonSerializer: encoding and decoding', () => {
 
 describe('lite jsonSerializer: the default serializer on a real socket', () => {
   it('speaks JSON text frames with the server by default', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     expect(s.connections[0]!.vsn).toBe('2.0.0');
     const room = client.channel('room:1');
     await room.join();
@@ -74,9 +72,7 @@ describe('lite jsonSerializer: the default serializer on a real socket', () => {
   });
 
   it('reports a binary broadcast to onError as DecodeError and keeps the connection delivering', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const heard: unknown[] = [];

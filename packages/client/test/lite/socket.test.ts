@@ -1,7 +1,7 @@
 import { ManualScheduler } from '@phx-socket/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { DecodeError, Socket } from '../../src/lite/index';
-import { connected, echoRooms, nextClose, nextError, nextOpen, server, sleep, socket, until, WS } from './harness';
+import { connected, echoRooms, nextClose, nextError, nextOpen, server, sleep, socket, until, WS, echoClient } from './harness';
 
 describe('lite Socket: connecting', () => {
   it('opens a WebSocket to the endpoint and reports open through connectionState and onOpen', async () => {
@@ -244,9 +244,7 @@ describe('lite Socket: reconnecting', () => {
   });
 
   it('reconnects after a server restart on the same port and rejoins its channels', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     let opens = 1;
     client.onOpen(() => opens++);
     const room = client.channel('room:1');
@@ -422,9 +420,7 @@ describe('lite Socket: malformed frames from the server', () => {
     ['a topic that is not a string', '[null,null,5,"shout",{}]'],
     ['a ref that is a number', '[null,7,"room:1","shout",{}]'],
   ])('reports %s to onError as DecodeError, stays connected and keeps delivering', async (_what, frame) => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const shouts: unknown[] = [];
@@ -443,9 +439,7 @@ describe('lite Socket: malformed frames from the server', () => {
   });
 
   it('reports a binary frame to onError as DecodeError with the default serializer and keeps the connection', async () => {
-    const s = await server();
-    echoRooms(s);
-    const client = await connected(socket(s.url));
+    const { s, client } = await echoClient();
     const room = client.channel('room:1');
     await room.join();
     const error = nextError(client);
