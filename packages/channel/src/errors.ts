@@ -24,7 +24,7 @@ export class JoinError<R = unknown> extends PhxError<'join_error'> {
   readonly response: R;
   readonly topic: string;
   constructor(topic: string, response: R) {
-    super('join_error', `the server refused to join "${topic}" (see .response); the channel retries with backoff until leave()`);
+    super('join_error', `joining "${topic}" was refused (see .response); the channel retries until leave()`);
     this.response = response;
     this.topic = topic;
   }
@@ -69,7 +69,7 @@ export class PushBeforeJoinError extends PhxError<'push_before_join'> {
 /** `join()` was called twice on one channel instance. */
 export class AlreadyJoinedError extends PhxError<'already_joined'> {
   constructor(topic: string) {
-    super('already_joined', `join() was already called on "${topic}"; to join again, create a new channel with socket.channel()`);
+    super('already_joined', `"${topic}" was already joined; to join again, create a new socket.channel()`);
   }
 }
 

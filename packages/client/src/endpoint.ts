@@ -87,7 +87,7 @@ function absolute(uri: string, location: PageLocation | undefined): string {
   if (uri.startsWith('//')) return `${wsProtocol(location)}:${uri}`;
   if (uri.startsWith('/')) {
     if (location === undefined) {
-      throw new TypeError(`endPoint "${uri}" is relative but there is no page location; pass an absolute ws:// or wss:// URL`);
+      throw new TypeError(`endPoint "${uri}" is relative and there is no page location: pass a ws:// or wss:// URL`);
     }
     return `${wsProtocol(location)}://${location.host}${uri}`;
   }

@@ -26,6 +26,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   #state: ChannelState = 'closed';
   #joinedOnce = false;
   #joinPush: Push;
+  #leavePush: Push | undefined;
   /**
    * Flat `[event, ref, callback, event, ref, callback, …]`, replaced on every change (copy on write): a
    * dispatch in progress keeps iterating the list it started with. One small array is far lighter than a
@@ -93,8 +94,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     // of the join it is leaving (Phoenix ignores one with another join_ref, or none).
     this.#joinPush._cancel();
     this.#state = 'leaving';
-    const close = () => this.#close(undefined, null);
-    const push = new Push(this, LEAVE, {}, timeoutMs).receive('ok', close).receive('timeout', close);
+    const close = () => this.#close('leave', null);
+    const push = (this.#leavePush = new Push(this, LEAVE, {}, timeoutMs).receive('ok', close).receive('timeout', close));
     push.send();
     if (!push.sent) push._reply({ status: 'ok', response: {} });
     return push;
@@ -108,6 +109,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     if (!this.#joinedOnce) throw new PushBeforeJoinError(this.topic, event);
     const push = new Push(this, event, payload ?? {}, timeoutMs);
     if (this.#state === 'joined' && this.socket.isConnected()) push.send();
+    // Left or closed by the server: nothing will send it, so fail it now rather than let it time out.
+    else if (this.#state === 'closed') push._abandon();
     else {
       push._wait();
       this.#buffer.push(push);
@@ -184,8 +187,12 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
       this.#clearRejoin();
       for (const push of this.#buffer.splice(0)) push.send();
     } else {
-      // The server may have joined after all: leave that join so it does not linger beside the rejoin.
-      if (status === 'timeout') new Push(this, LEAVE, {}, this.#joinPush.timeoutMs).send();
+      // The server may have joined after all: leave that join so it does not linger beside the rejoin, and
+      // forget its ref so the phx_close answering that leave is an old join's message, not this channel's.
+      if (status === 'timeout') {
+        new Push(this, LEAVE, {}, this.#joinPush.timeoutMs).send();
+        this.#joinPush.reset();
+      }
       this.#errored();
     }
   }
@@ -230,12 +237,18 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   }
 
   #close(payload: unknown, ref: string | null): void {
+    // The server's phx_close and the answer to our leave can both arrive: close once.
+    if (this.#state === 'closed') return;
     const joinRef = this.joinRef;
     this.#clearRejoin();
     this.#joinPush.reset();
     this.#state = 'closed';
     this.socket.remove(this);
     for (const push of this.#buffer.splice(0)) push._abandon();
+    // A leave still waiting for its reply (the server closed the channel first) is answered: the channel
+    // is gone. A push waits exactly as long as it sits in the socket's reply map.
+    const leave = this.#leavePush;
+    if (leave && this.socket._replies.get(leave.ref!) === leave) leave._reply({ status: 'ok', response: {} });
     this.#emit(CLOSE, payload, ref, joinRef);
   }
 

@@ -99,8 +99,9 @@ export class Push<R = unknown> implements PromiseLike<R> {
     // The promise settles through hooks of its own, called at once if the push already settled. Only the
     // first outcome counts (a join push settles again after a rejoin): a promise ignores later calls.
     this.#promise ??= new Promise<R>((resolve, reject) => {
-      const fail = (): void => reject(this.#error(this.#status!));
-      this.receive('ok', resolve as Hook).receive('error', fail).receive('timeout', fail);
+      // The status is passed, not read back: a timed-out join push is reset before its hooks run.
+      const fail = (status: PushStatus) => (): void => reject(this.#error(status));
+      this.receive('ok', resolve as Hook).receive('error', fail('error')).receive('timeout', fail('timeout'));
     });
     return this.#promise.then(onfulfilled, onrejected);
   }

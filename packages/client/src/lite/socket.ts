@@ -98,7 +98,7 @@ export class Socket {
     readonly endPoint: string,
     options: LiteSocketOptions = {},
   ) {
-    if (typeof endPoint !== 'string' || endPoint === '') throw new TypeError('endPoint must be a non-empty string, e.g. "/socket"');
+    if (typeof endPoint !== 'string' || endPoint === '') throw new TypeError('endPoint must be a non-empty string');
     this.#o = resolveLiteOptions(options);
     this.#params = this.#o.params;
     this.timeoutMs = this.#o.timeout;
@@ -262,9 +262,9 @@ export class Socket {
       this.#emit('error', error);
       return;
     }
-    if (message.topic === PHOENIX_TOPIC && message.ref !== null && message.ref === this.#heartbeatRef) {
-      this.#heartbeatRef = null;
-    }
+    // Refs are unique per socket, so matching the ref alone finds the heartbeat reply (null matching null
+    // only when no beat is pending, which changes nothing).
+    if (message.ref === this.#heartbeatRef) this.#heartbeatRef = null;
     this.#emit('message', message);
     const target = this.#topics.get(message.topic);
     if (target instanceof Array) for (const channel of target) channel._in(message);
@@ -300,12 +300,9 @@ export class Socket {
     try {
       ws.close(code, reason);
     } catch {
-      // A code or reason the WebSocket refuses (e.g. 1006): close anyway rather than leak the connection.
-      try {
-        ws.close();
-      } catch {
-        // Already closed: nothing left to release.
-      }
+      // A code or reason the WebSocket refuses (e.g. 1006): close anyway rather than leak the connection
+      // (without arguments close() never throws).
+      ws.close();
     }
     this.#closed({ code, reason, wasClean });
   }
@@ -318,10 +315,12 @@ export class Socket {
     this.#emit('close', { code, reason: reason ?? '', wasClean: wasClean ?? false });
     if (this.#wantClosed) return;
     const delay = backoffDelay(++this.#tries, this.#o.reconnectAfterMs, 'full', Math.random);
-    this.#reconnectTimer = this.scheduler.setTimeout(() => {
+    const timer = (this.#reconnectTimer = this.scheduler.setTimeout(() => {
       this.#reconnectTimer = null;
       this.connect();
-    }, delay);
+    }, delay));
+    // Node's timers here are unref'd; this one must hold the process, or a bot waiting to reconnect exits.
+    (timer as { ref?(): void }).ref?.();
   }
 
   #eachChannel(fn: (channel: SocketChannel) => void): void {

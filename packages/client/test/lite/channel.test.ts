@@ -135,6 +135,27 @@ describe('lite Channel: joining', () => {
     expect(s.connections[0]!.topics).toEqual(['slow:1']);
   });
 
+  it('rejoins after a join timeout even when the server accepts the old join late and then closes it', async () => {
+    const s = await server();
+    let release: (() => void) | undefined;
+    let joins = 0;
+    s.channel('slow:*', {
+      join: () => (++joins === 1 ? new Promise((resolve) => (release = () => resolve({ ok: {} }))) : { ok: {} }),
+    });
+    const client = await connected(socket(s.url, { rejoinAfterMs: () => 300 }));
+    const room = client.channel('slow:1');
+    let closes = 0;
+    room.onClose(() => closes++);
+    await rejection(room.join(100));
+    // The old join is answered only now, before the rejoin: the server joins it, then our leave closes it
+    // with a phx_close carrying the old join_ref, which must not close this channel.
+    release!();
+    await until(() => room.isJoined(), 5000, 'rejoin');
+    expect(joins).toBe(2);
+    expect(closes).toBe(0);
+    expect(s.connections[0]!.topics).toEqual(['slow:1']);
+  });
+
   it('keeps await join pending through a lost connection and resolves it once rejoined', async () => {
     const { s, client } = await echoClient();
     const room = client.channel('room:1');
@@ -328,6 +349,43 @@ describe('lite Channel: closing', () => {
     expect(closed).toBe(true);
     expect(room.state).toBe('closed');
     s.resume();
+  });
+
+  it('tells onClose "leave" when the channel was left, as phoenix.js does', async () => {
+    const { client } = await echoClient();
+    const room = client.channel('room:1');
+    await room.join();
+    const payload = new Promise((resolve) => room.onClose(resolve));
+    await room.leave();
+    expect(await payload).toBe('leave');
+  });
+
+  it('closes once when the server closes the channel while a leave is in flight, and the leave resolves', async () => {
+    const { s, client } = await echoClient();
+    const room = client.channel('room:1');
+    await room.join();
+    let closes = 0;
+    room.onClose(() => closes++);
+    s.delayReplies(200);
+    const leave = room.leave(2000);
+    s.sendRaw(JSON.stringify([room.joinRef, null, 'room:1', 'phx_close', {}]));
+    await expect(leave).resolves.toEqual({});
+    expect(closes).toBe(1);
+    expect(room.state).toBe('closed');
+    await sleep(300); // the server's own reply to the leave arrives late and changes nothing
+    expect(closes).toBe(1);
+  });
+
+  it('fails a push made after the channel closed at once with ChannelClosedError', async () => {
+    const { client } = await echoClient();
+    const room = client.channel('room:1');
+    await room.join();
+    await room.leave();
+    const started = Date.now();
+    const error = await rejection(room.push('late', {}));
+    expect(error).toBeInstanceOf(ChannelClosedError);
+    expect(error).toMatchObject({ code: 'channel_closed', topic: 'room:1' });
+    expect(Date.now() - started).toBeLessThan(1000); // not after the 10 s push timeout
   });
 
   it('closes at once when left while the socket is disconnected', async () => {

@@ -259,6 +259,29 @@ describe('lite Socket: reconnecting', () => {
   });
 });
 
+describe('lite Socket: keeping a Node process alive', () => {
+  it('refs the reconnect timer (the platform timers are unref\'d) so a process waiting to reconnect does not exit', async () => {
+    const s = await server();
+    const refs: string[] = [];
+    const scheduler = {
+      now: () => Date.now(),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+      setTimeout(fn: () => void, ms: number) {
+        const handle = setTimeout(fn, ms);
+        handle.unref();
+        const ref = handle.ref.bind(handle);
+        handle.ref = () => (refs.push(`${ms}`), ref());
+        return handle;
+      },
+    };
+    const client = await connected(socket(s.url, { scheduler, reconnectAfterMs: () => 50 }));
+    expect(refs).toEqual([]); // the heartbeat timer stays unref'd
+    await s.dropAll();
+    await until(() => refs.length === 1);
+    await until(() => client.isConnected());
+  });
+});
+
 describe('lite Socket: disconnecting', () => {
   it('closes on disconnect, runs onClose and then the callback, and never reconnects', async () => {
     const s = await server();
