@@ -95,6 +95,11 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
     if (this.current === 'leaving' || this.current === 'closed') return;
     // Tell the server to drop the half-made join; the reply (if any) is not awaited.
     if (this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
+    // That leave makes the server close the old join with a phx_close carrying its join_ref: retire the ref
+    // so the message is routed as an old join's and cannot close this channel before it rejoins.
+    const stale = this.currentJoinRef;
+    this.currentJoinRef = null;
+    this.host.bindJoinRef(this, null, stale);
     this.transition('errored');
     this.joinPush.reset();
     if (this.host.isConnected()) this.scheduleRejoin();

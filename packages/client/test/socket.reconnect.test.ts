@@ -193,3 +193,26 @@ describe('Socket reconnects', () => {
     expect(client.state).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 60 });
   });
 });
+
+describe('Channel rejoin after a join timeout', () => {
+  it('rejoins even when the server accepts the timed-out join late and then closes it', async () => {
+    const s = await server();
+    let release: (() => void) | undefined;
+    let joins = 0;
+    s.channel('slow:*', {
+      join: () => (++joins === 1 ? new Promise((resolve) => (release = () => resolve({ ok: {} }))) : { ok: {} }),
+    });
+    const client = await connected(socket(s.url, { rejoinAfterMs: () => 300 }));
+    const room = client.channel('slow:1');
+    let closes = 0;
+    room.onClose(() => closes++);
+    await expect(room.join(100)).rejects.toMatchObject({ code: 'join_timeout' });
+    // Answered only now, before the rejoin: the server joins it, then our leave closes it with a
+    // phx_close carrying the old join_ref, which must not close this channel.
+    release!();
+    await until(() => room.state === 'joined', 5000, 'rejoin');
+    expect(joins).toBe(2);
+    expect(closes).toBe(0);
+    expect(s.connections[0]!.topics).toEqual(['slow:1']);
+  });
+});
