@@ -1,5 +1,6 @@
 // One config builds every package: ESM + CJS + .d.ts (+ .d.cts), a browser ESM variant where a
-// package has Node-only files, and the client's IIFE browser bundle (global `PhxSocket`).
+// package has Node-only files, and the client's IIFE browser bundles (globals `PhxSocket` and
+// `PhxSocketLite`).
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
