@@ -29,6 +29,11 @@ interface Group {
  * map only for a second event or a second handler (refs come from the channel, so they stay unique).
  */
 export class Bindings extends Map<string, Single | Group> {
+  /** Vue's `markRaw` flag: a reactive proxy of the channel (Vue `reactive`/`ref`) stops here; Vue's Map handling would take `add` for `Set.add`. */
+  private get __v_skip(): true {
+    return true;
+  }
+
   /** Adds a handler under `ref` (chosen by the caller, increasing). */
   add(event: string, callback: BindingCallback, ref: number): void {
     const current = this.get(event);

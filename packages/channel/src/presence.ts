@@ -45,53 +45,53 @@ export class Presence<M extends object = Record<string, unknown>> {
   static syncDiff = syncDiff;
   static list = listPresences;
 
-  #state: PresenceState<M> = emptyPresenceState<M>();
-  #pendingDiffs: PresenceDiff<M>[] = [];
-  #syncedJoinRef: string | null = null;
-  readonly #channel: PresenceChannel;
-  readonly #refs: { event: string; ref: number }[] = [];
-  #joinCb: OnJoin<M> = () => {};
-  #leaveCb: OnLeave<M> = () => {};
-  #syncCb: () => void = () => {};
+  private state: PresenceState<M> = emptyPresenceState<M>();
+  private pendingDiffs: PresenceDiff<M>[] = [];
+  private syncedJoinRef: string | null = null;
+  private readonly channel: PresenceChannel;
+  private readonly refs: { event: string; ref: number }[] = [];
+  private joinCb: OnJoin<M> = () => {};
+  private leaveCb: OnLeave<M> = () => {};
+  private syncCb: () => void = () => {};
 
   constructor(channel: PresenceChannel, options: PresenceOptions = {}) {
-    this.#channel = channel;
+    this.channel = channel;
     const stateEvent = options.events?.state ?? DEFAULT_PRESENCE_EVENTS.state;
     const diffEvent = options.events?.diff ?? DEFAULT_PRESENCE_EVENTS.diff;
-    this.#refs.push(
-      { event: stateEvent, ref: channel.on(stateEvent, (payload) => this.#onState(payload as PresenceState<M>)) },
-      { event: diffEvent, ref: channel.on(diffEvent, (payload) => this.#onDiff(payload as PresenceDiff<M>)) },
+    this.refs.push(
+      { event: stateEvent, ref: channel.on(stateEvent, (payload) => this.onState(payload as PresenceState<M>)) },
+      { event: diffEvent, ref: channel.on(diffEvent, (payload) => this.onDiff(payload as PresenceDiff<M>)) },
     );
   }
 
   /** Called for each key that gains a session. Replaces the previous callback (phoenix.js semantics). */
   onJoin(callback: OnJoin<M>): void {
-    this.#joinCb = callback;
+    this.joinCb = callback;
   }
 
   /** Called for each key that loses a session. */
   onLeave(callback: OnLeave<M>): void {
-    this.#leaveCb = callback;
+    this.leaveCb = callback;
   }
 
   /** Called after each state or diff was applied. */
   onSync(callback: () => void): void {
-    this.#syncCb = callback;
+    this.syncCb = callback;
   }
 
   /** One item per key: `chooser(key, entry)`, or the entries themselves. */
   list<T = PresenceEntry<M>>(chooser?: (key: string, entry: PresenceEntry<M>) => T): T[] {
-    return listPresences(this.#state, chooser);
+    return listPresences(this.state, chooser);
   }
 
   /** The entry of one key, if present. */
   get(key: string): PresenceEntry<M> | undefined {
-    return getEntry(this.#state, key);
+    return getEntry(this.state, key);
   }
 
   /** Number of keys present (people online, not sessions). */
   count(): number {
-    return Object.keys(this.#state).length;
+    return Object.keys(this.state).length;
   }
 
   /**
@@ -100,8 +100,8 @@ export class Presence<M extends object = Record<string, unknown>> {
    */
   listBy<K extends keyof M & string>(field: K, predicate?: (value: M[K], meta: PresenceMeta<M>) => boolean): string[] {
     const out: string[] = [];
-    for (const key of Object.keys(this.#state)) {
-      const entry = this.#state[key] as PresenceEntry<M>;
+    for (const key of Object.keys(this.state)) {
+      const entry = this.state[key] as PresenceEntry<M>;
       const hit = entry.metas.some((meta) => (predicate ? predicate(meta[field], meta) : Boolean(meta[field])));
       if (hit) out.push(key);
     }
@@ -110,52 +110,52 @@ export class Presence<M extends object = Record<string, unknown>> {
 
   /** True while diffs are being held for a state that has not come yet. */
   inPendingSyncState(): boolean {
-    return this.#syncedJoinRef === null || this.#syncedJoinRef !== this.#channel.joinRef;
+    return this.syncedJoinRef === null || this.syncedJoinRef !== this.channel.joinRef;
   }
 
   /** Stops listening to the channel. */
   dispose(): void {
-    for (const { event, ref } of this.#refs) this.#channel.off(event, ref);
-    this.#refs.length = 0;
+    for (const { event, ref } of this.refs) this.channel.off(event, ref);
+    this.refs.length = 0;
   }
 
-  #onState(next: PresenceState<M>): void {
-    this.#syncedJoinRef = this.#channel.joinRef;
-    this.#guarded(() => {
-      this.#state = applyDiff(this.#state, diffStates(this.#state, next), this.#onJoinSafe, this.#onLeaveSafe);
-      for (const diff of this.#pendingDiffs) applyDiff(this.#state, diff, this.#onJoinSafe, this.#onLeaveSafe);
-      this.#pendingDiffs = [];
+  private onState(next: PresenceState<M>): void {
+    this.syncedJoinRef = this.channel.joinRef;
+    this.guarded(() => {
+      this.state = applyDiff(this.state, diffStates(this.state, next), this.onJoinSafe, this.onLeaveSafe);
+      for (const diff of this.pendingDiffs) applyDiff(this.state, diff, this.onJoinSafe, this.onLeaveSafe);
+      this.pendingDiffs = [];
     });
   }
 
-  #onDiff(diff: PresenceDiff<M>): void {
+  private onDiff(diff: PresenceDiff<M>): void {
     if (this.inPendingSyncState()) {
-      this.#pendingDiffs.push(diff);
+      this.pendingDiffs.push(diff);
       return;
     }
-    this.#guarded(() => applyDiff(this.#state, diff, this.#onJoinSafe, this.#onLeaveSafe));
+    this.guarded(() => applyDiff(this.state, diff, this.onJoinSafe, this.onLeaveSafe));
   }
 
   // A throwing app callback must not leave the state half-merged: finish the merge and onSync, then
   // rethrow the first error so the channel reports it.
-  #firstError: { error: unknown } | null = null;
-  readonly #onJoinSafe: OnJoin<M> = (key, current, joined) => this.#capture(() => this.#joinCb(key, current, joined));
-  readonly #onLeaveSafe: OnLeave<M> = (key, current, left) => this.#capture(() => this.#leaveCb(key, current, left));
+  private firstError: { error: unknown } | null = null;
+  private readonly onJoinSafe: OnJoin<M> = (key, current, joined) => this.capture(() => this.joinCb(key, current, joined));
+  private readonly onLeaveSafe: OnLeave<M> = (key, current, left) => this.capture(() => this.leaveCb(key, current, left));
 
-  #capture(fn: () => void): void {
+  private capture(fn: () => void): void {
     try {
       fn();
     } catch (error) {
-      this.#firstError ??= { error };
+      this.firstError ??= { error };
     }
   }
 
-  #guarded(merge: () => void): void {
-    this.#firstError = null;
+  private guarded(merge: () => void): void {
+    this.firstError = null;
     merge();
-    this.#capture(this.#syncCb);
-    const failure = this.#firstError as { error: unknown } | null;
-    this.#firstError = null;
+    this.capture(this.syncCb);
+    const failure = this.firstError as { error: unknown } | null;
+    this.firstError = null;
     if (failure) throw failure.error;
   }
 }

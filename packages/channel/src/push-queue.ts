@@ -10,6 +10,11 @@ import { SendBuffer } from './send-buffer';
  * `overflowPolicy`; a channel creates one only when it first needs it.
  */
 export class PushQueue {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #buffer: SendBuffer<Push>;
 
   readonly #topic: string;

@@ -12,6 +12,11 @@ export interface RetryTarget {
  * tries restart at 1 after a reset.
  */
 export class RetryTimer {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   #timer: TimerHandle | null = null;
   #tries = 0;
 

@@ -43,45 +43,45 @@ export const DEFAULT_TYPING_INDICATOR_OPTIONS = /* @__PURE__ */ Object.freeze({
  * form.addEventListener('submit', () => typing.stop());
  */
 export class TypingIndicator {
-  readonly #channel: TypingChannel;
-  readonly #event: string;
-  readonly #timeoutMs: number;
-  readonly #payload: (typing: boolean) => Record<string, unknown>;
-  #active = false;
-  #timer: TimerHandle | null = null;
+  private readonly channel: TypingChannel;
+  private readonly event: string;
+  private readonly timeoutMs: number;
+  private readonly payload: (typing: boolean) => Record<string, unknown>;
+  private active = false;
+  private timer: TimerHandle | null = null;
 
   constructor(channel: TypingChannel, options: TypingIndicatorOptions = {}) {
     const d = DEFAULT_TYPING_INDICATOR_OPTIONS;
-    this.#channel = channel;
-    this.#event = options.event ?? d.event;
-    this.#timeoutMs = options.timeoutMs ?? d.timeoutMs;
-    this.#payload = options.payload ?? d.payload;
-    if (typeof this.#event !== 'string' || this.#event === '') throw new TypeError('typingIndicator.event must be a non-empty string');
-    if (!(this.#timeoutMs > 0) || !Number.isFinite(this.#timeoutMs)) {
-      throw new RangeError(`typingIndicator.timeoutMs must be a positive number of ms, got ${String(this.#timeoutMs)}`);
+    this.channel = channel;
+    this.event = options.event ?? d.event;
+    this.timeoutMs = options.timeoutMs ?? d.timeoutMs;
+    this.payload = options.payload ?? d.payload;
+    if (typeof this.event !== 'string' || this.event === '') throw new TypeError('typingIndicator.event must be a non-empty string');
+    if (!(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
+      throw new RangeError(`typingIndicator.timeoutMs must be a positive number of ms, got ${String(this.timeoutMs)}`);
     }
   }
 
   /** True between a start and the matching stop. */
   get isTyping(): boolean {
-    return this.#active;
+    return this.active;
   }
 
   /** Call on every keystroke: sends the start once and pushes the automatic stop further out. */
   typing(): void {
-    if (!this.#active) {
-      this.#active = true;
-      this.#send(true);
+    if (!this.active) {
+      this.active = true;
+      this.send(true);
     }
-    this.#rearm();
+    this.rearm();
   }
 
   /** Sends the stop now (if typing). */
   stop(): void {
-    this.#clearTimer();
-    if (!this.#active) return;
-    this.#active = false;
-    this.#send(false);
+    this.clearTimer();
+    if (!this.active) return;
+    this.active = false;
+    this.send(false);
   }
 
   /** Stops (telling the server) and releases the timer. */
@@ -89,21 +89,21 @@ export class TypingIndicator {
     this.stop();
   }
 
-  #send(typing: boolean): void {
+  private send(typing: boolean): void {
     // Fire and forget: a lost typing hint is harmless, an unhandled rejection is not.
-    this.#channel.push(this.#event, this.#payload(typing)).receive('error', () => {});
+    this.channel.push(this.event, this.payload(typing)).receive('error', () => {});
   }
 
-  #rearm(): void {
-    this.#clearTimer();
-    this.#timer = this.#channel.host.scheduler.setTimeout(() => {
-      this.#timer = null;
+  private rearm(): void {
+    this.clearTimer();
+    this.timer = this.channel.host.scheduler.setTimeout(() => {
+      this.timer = null;
       this.stop();
-    }, this.#timeoutMs);
+    }, this.timeoutMs);
   }
 
-  #clearTimer(): void {
-    if (this.#timer !== null) this.#channel.host.scheduler.clearTimeout(this.#timer);
-    this.#timer = null;
+  private clearTimer(): void {
+    if (this.timer !== null) this.channel.host.scheduler.clearTimeout(this.timer);
+    this.timer = null;
   }
 }

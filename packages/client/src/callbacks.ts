@@ -27,6 +27,11 @@ export type SocketCallbackKind = keyof SocketCallbackMap;
  * cbs.off(['1']);
  */
 export class SocketCallbacks {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #lists: { [K in SocketCallbackKind]: Map<string, SocketCallbackMap[K]> } = {
     open: new Map(),
     close: new Map(),

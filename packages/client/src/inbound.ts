@@ -28,6 +28,11 @@ export interface InboundHost {
  * inbound.frame(event); // from the transport's message event
  */
 export class InboundDispatch {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #pings = new Map<string, { sentAt: number; callback: (rttMs: number) => void }>();
 
   readonly #options: ResolvedSocketOptions;

@@ -15,6 +15,11 @@ import type { Telemetry } from './telemetry';
  * transport.onopen = () => outbox.flush((m) => send(m));
  */
 export class Outbox {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #buffer: SendBuffer<Message>;
 
   readonly #options: {

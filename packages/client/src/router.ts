@@ -24,6 +24,11 @@ export type DropReason = 'stale_join_ref' | 'unknown_topic';
  * router.route(message) ?? drop(router.dropReason(message));
  */
 export class Router<C extends HostedChannel = HostedChannel> {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #byTopic = new Map<string, C>();
   /**
    * join_ref → channel, only for bindings the channel's own `joinRef` does not show (a channel reports

@@ -95,6 +95,11 @@ const PERF_OPTIONS = ['binaryPool', 'routeCache', 'topicHandlers', 'defaultHandl
  * Hooks plus the perf set (if any), and the one `tap` the socket consults per message.
  */
 export class SocketFeatures {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly hooks: MessageHooks;
   /** Null unless `features` was given. */
   readonly #perf: PerfFeatureSet | null;

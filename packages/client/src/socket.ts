@@ -32,6 +32,16 @@ import { Transmitter } from './transmit';
 import { MessageDroppedError, type MessageHook, type MessageHookFn } from './hooks';
 import { SocketFeatures, type SocketStats } from './socket-features';
 
+/**
+ * The object behind a Vue reactive proxy (`reactive(socket)`, `ref(channel)`), else `value` itself. A
+ * channel whose methods run through such a proxy hands the proxy in as `this`; the router compares
+ * channels by identity, so it must get the channel it stored.
+ */
+function unproxied<T extends object>(value: T): T {
+  const raw = (value as { __v_raw?: T }).__v_raw;
+  return raw === undefined ? value : unproxied(raw);
+}
+
 /** A frame for `socket.push`, in phoenix.js's shape. */
 export interface RawPush {
   topic: string;
@@ -73,86 +83,86 @@ export class Socket implements ChannelHost {
    */
   readonly assigns: Record<string, unknown>;
 
-  readonly #options: ResolvedSocketOptions;
-  readonly #supervisor: Supervisor;
-  readonly #router = new Router<HostedChannel>();
-  readonly #callbacks: SocketCallbacks;
-  readonly #outbox: Outbox;
+  private readonly options: ResolvedSocketOptions;
+  private readonly supervisor: Supervisor;
+  private readonly router = new Router<HostedChannel>();
+  private readonly callbacks: SocketCallbacks;
+  private readonly outbox: Outbox;
 
   /** Decodes and routes inbound frames; keeps the pings waiting for their reply. */
-  readonly #inbound: InboundDispatch;
+  private readonly inbound: InboundDispatch;
 
   /** Encodes and sends outbound frames on the current transport. */
-  readonly #transmitter: Transmitter;
-  #params: SocketParams;
-  #ref = 0;
+  private readonly transmitter: Transmitter;
+  private params: SocketParams;
+  private ref = 0;
   /** Binary pool, topic handlers, hooks, hibernation: each null/empty unless configured. */
-  readonly #features: SocketFeatures;
+  private readonly features: SocketFeatures;
 
   constructor(endPoint: string, options: SocketOptions = {}) {
     if (typeof endPoint !== 'string' || endPoint === '') {
       throw new TypeError('endPoint must be a non-empty URL string, e.g. "wss://example.com/socket"');
     }
     const resolved = resolveOptions(options);
-    this.#features = new SocketFeatures(options, {
+    this.features = new SocketFeatures(options, {
       scheduler: resolved.scheduler,
-      channels: () => this.#router.all(),
-      stretchHeartbeat: (intervalMs) => this.#supervisor.stretchHeartbeat(intervalMs),
-      closeTransport: () => this.#supervisor.disconnect(),
-      openTransport: () => this.#supervisor.connect(),
+      channels: () => this.router.all(),
+      stretchHeartbeat: (intervalMs) => this.supervisor.stretchHeartbeat(intervalMs),
+      closeTransport: () => this.supervisor.disconnect(),
+      openTransport: () => this.supervisor.connect(),
       hibernated: (event) => this.telemetry.emit('socket:hibernated', event),
       woke: (event) => this.telemetry.emit('socket:woke', event),
       reportError: (error, where) => this.reportError(error, where),
     });
-    const serializer = this.#features.serializer(resolved.serializer);
-    this.#options = serializer === resolved.serializer ? resolved : { ...resolved, serializer };
+    const serializer = this.features.serializer(resolved.serializer);
+    this.options = serializer === resolved.serializer ? resolved : { ...resolved, serializer };
     this.endPoint = endPoint;
-    this.#params = this.#options.params;
-    this.timeoutMs = this.#options.timeout;
-    this.scheduler = this.#options.scheduler;
-    this.sendBufferLimit = this.#options.sendBufferLimit;
-    this.overflowPolicy = this.#options.overflowPolicy;
-    this.inFlightPolicy = this.#options.inFlightPolicy;
-    this.assigns = { ...this.#options.assigns };
-    this.#callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
-    this.#outbox = new Outbox({
+    this.params = this.options.params;
+    this.timeoutMs = this.options.timeout;
+    this.scheduler = this.options.scheduler;
+    this.sendBufferLimit = this.options.sendBufferLimit;
+    this.overflowPolicy = this.options.overflowPolicy;
+    this.inFlightPolicy = this.options.inFlightPolicy;
+    this.assigns = { ...this.options.assigns };
+    this.callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
+    this.outbox = new Outbox({
       limit: this.sendBufferLimit,
       policy: this.overflowPolicy,
       telemetry: this.telemetry,
-      channelFor: (joinRef, topic) => this.#router.byRef(joinRef, topic),
+      channelFor: (joinRef, topic) => this.router.byRef(joinRef, topic),
     });
-    this.#supervisor = new Supervisor(endPoint, displayURL(endPoint), this.#options, this.telemetry, () => this.#params, {
-      opened: () => this.#opened(),
-      frame: (event) => this.#inbound.frame(event),
-      down: (reason) => this.#down(reason),
-      closed: (event) => this.#callbacks.run('close', event),
-      error: (error) => this.#callbacks.run('error', error),
-      transmit: (message) => this.#transmitter.transmit(message),
+    this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
+      opened: () => this.opened(),
+      frame: (event) => this.inbound.frame(event),
+      down: (reason) => this.down(reason),
+      closed: (event) => this.callbacks.run('close', event),
+      error: (error) => this.callbacks.run('error', error),
+      transmit: (message) => this.transmitter.transmit(message),
       makeRef: () => this.makeRef(),
       ping: (callback) => this.ping(callback),
       log: (kind, msg, data) => this.log(kind, msg, data),
       reportError: (error, where) => this.reportError(error, where),
     });
-    this.#transmitter = new Transmitter(this.#options, this.telemetry, this.#callbacks, this.#supervisor, this);
-    this.#inbound = new InboundDispatch(this.#options, this.telemetry, this.#features, this.#router, this.#callbacks, this.#supervisor, this);
-    if (this.#options.autoConnect) this.connect();
+    this.transmitter = new Transmitter(this.options, this.telemetry, this.callbacks, this.supervisor, this);
+    this.inbound = new InboundDispatch(this.options, this.telemetry, this.features, this.router, this.callbacks, this.supervisor, this);
+    if (this.options.autoConnect) this.connect();
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────────────
 
   /** A read-only snapshot of the connection (see `SocketState`). */
   get state(): SocketState {
-    return this.#supervisor.machine.state;
+    return this.supervisor.machine.state;
   }
 
   /** phoenix.js: `'connecting' | 'open' | 'closing' | 'closed'`. */
   connectionState(): 'connecting' | 'open' | 'closing' | 'closed' {
-    return phoenixConnectionState(this.#supervisor.machine.status);
+    return phoenixConnectionState(this.supervisor.machine.status);
   }
 
   /** True when the transport is open. */
   isConnected(): boolean {
-    return this.#supervisor.isOpen();
+    return this.supervisor.isOpen();
   }
 
   /** `'wss'` on an https page, else `'ws'`. */
@@ -162,17 +172,17 @@ export class Socket implements ChannelHost {
 
   /** The URL the next connection uses, params included (async params: the last resolved ones). */
   endPointURL(): string {
-    let params = this.#supervisor.lastParams;
-    if (typeof this.#params !== 'function') params = this.#params;
+    let params = this.supervisor.lastParams;
+    if (typeof this.params !== 'function') params = this.params;
     else {
       try {
-        const value = this.#params();
+        const value = this.params();
         if (!isThenable(value)) params = value;
       } catch {
         // Keep the last params; connect() reports the failure.
       }
     }
-    return buildEndpointURL(this.endPoint, params, this.#options.vsn);
+    return buildEndpointURL(this.endPoint, params, this.options.vsn);
   }
 
   // ── connect / disconnect ──────────────────────────────────────────────────────────────────────
@@ -186,10 +196,10 @@ export class Socket implements ChannelHost {
       if (typeof params !== 'function' && (typeof params !== 'object' || params === null)) {
         throw new TypeError('connect(params): params must be an object or a function');
       }
-      this.#params = params;
+      this.params = params;
     }
-    this.#features.connected();
-    this.#supervisor.connect();
+    this.features.connected();
+    this.supervisor.connect();
   }
 
   /**
@@ -198,21 +208,21 @@ export class Socket implements ChannelHost {
    * `connect()`.
    */
   disconnect(callback?: () => void, code?: number, reason?: string): void {
-    this.#features.disconnected();
-    this.#supervisor.disconnect(callback, code, reason);
+    this.features.disconnected();
+    this.supervisor.disconnect(callback, code, reason);
   }
 
   /** The transport opened: flush what waited, rejoin channels, tell the app. */
-  #opened(): void {
-    this.#outbox.flush((message) => this.#transmitter.transmit(message));
-    for (const channel of this.#router.all()) this.#runIsolated(() => channel.onSocketOpen(), `onSocketOpen of "${channel.topic}"`);
-    this.#callbacks.run('open');
+  private opened(): void {
+    this.outbox.flush((message) => this.transmitter.transmit(message));
+    for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketOpen(), `onSocketOpen of "${channel.topic}"`);
+    this.callbacks.run('open');
   }
 
   /** The transport is gone: pending pings never answer, channels error (and rejoin after reconnect). */
-  #down(reason: string): void {
-    this.#inbound.clearPings();
-    for (const channel of this.#router.all()) this.#runIsolated(() => channel.onSocketDown(reason), `onSocketDown of "${channel.topic}"`);
+  private down(reason: string): void {
+    this.inbound.clearPings();
+    for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketDown(reason), `onSocketDown of "${channel.topic}"`);
   }
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────
@@ -223,13 +233,13 @@ export class Socket implements ChannelHost {
    */
   push(data: RawPush): void {
     let message: Message | null = { joinRef: data.join_ref ?? null, ref: data.ref ?? null, topic: data.topic, event: data.event, payload: data.payload ?? {} };
-    if (this.#features.tap !== null && message.topic !== PHOENIX_TOPIC) {
+    if (this.features.tap !== null && message.topic !== PHOENIX_TOPIC) {
       const original: Message = message;
-      message = this.#features.tap.outbound(message);
+      message = this.features.tap.outbound(message);
       if (message === null) return droppedByHook(this.telemetry, original);
     }
-    if (this.isConnected()) this.#transmitter.transmit(message);
-    else if (!this.#outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
+    if (this.isConnected()) this.transmitter.transmit(message);
+    else if (!this.outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, this.sendBufferLimit);
   }
 
   /**
@@ -237,17 +247,17 @@ export class Socket implements ChannelHost {
    * typed refusal of this frame (a binary push over LongPoll: `LongPollBinaryError`), so the push fails with it.
    */
   send(message: Message): void {
-    if (this.#features.tap !== null) {
-      const tapped = this.#features.tap.outbound(message);
+    if (this.features.tap !== null) {
+      const tapped = this.features.tap.outbound(message);
       if (tapped === null) {
         droppedByHook(this.telemetry, message);
         throw new MessageDroppedError(message.topic, message.event);
       }
       message = tapped;
     }
-    if (!this.isConnected()) this.#outbox.push(message);
+    if (!this.isConnected()) this.outbox.push(message);
     else {
-      const refused = this.#transmitter.transmit(message);
+      const refused = this.transmitter.transmit(message);
       if (refused !== undefined) throw refused;
     }
   }
@@ -256,8 +266,8 @@ export class Socket implements ChannelHost {
   ping(callback: (rttMs: number) => void): boolean {
     if (!this.isConnected()) return false;
     const ref = this.makeRef();
-    this.#inbound.expectPing(ref, callback);
-    this.#transmitter.transmit({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
+    this.inbound.expectPing(ref, callback);
+    this.transmitter.transmit({ joinRef: null, ref, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
     return true;
   }
 
@@ -270,25 +280,25 @@ export class Socket implements ChannelHost {
   channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams): Channel<In, Out> {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('channel(topic): topic must be a non-empty string');
     const channel = new Channel<In, Out>(topic, params, this);
-    this.#router.add(channel);
-    const attach = this.#features.attach;
+    this.router.add(channel);
+    const attach = this.features.attach;
     if (attach !== null) attach(channel as unknown as Channel);
     return channel;
   }
 
   /** Forgets a channel (called when it closes). */
   remove(channel: HostedChannel): void {
-    this.#router.remove(channel);
+    this.router.remove(unproxied(channel));
   }
 
   /** @internal ChannelHost: routes `joinRef` to `channel`; `previous` becomes stale. */
   bindJoinRef(channel: HostedChannel, joinRef: string | null, previous: string | null): void {
-    this.#router.bindJoinRef(channel, joinRef, previous);
+    this.router.bindJoinRef(unproxied(channel), joinRef, previous);
   }
 
   /** @internal ChannelHost: leaves other joined/joining channels on the topic `channel` is joining. */
   leaveOpenTopic(channel: HostedChannel): void {
-    for (const other of this.#router.openOnTopic(channel.topic, channel)) {
+    for (const other of this.router.openOnTopic(channel.topic, unproxied(channel))) {
       this.log('transport', `leaving duplicate topic "${channel.topic}"`);
       if (other instanceof Channel) other.leave();
     }
@@ -296,12 +306,12 @@ export class Socket implements ChannelHost {
 
   /** @internal ChannelHost: jittered rejoin delay for try `tries`. */
   rejoinAfterMs(tries: number): number {
-    return backoffDelay(tries, this.#options.rejoinAfterMs, this.#options.jitter, this.#options.random, 10_000);
+    return backoffDelay(tries, this.options.rejoinAfterMs, this.options.jitter, this.options.random, 10_000);
   }
 
   /** Jittered reconnect delay for try `tries` (what the socket waits before reconnecting). */
   reconnectAfterMs(tries: number): number {
-    return backoffDelay(tries, this.#options.reconnectAfterMs, this.#options.jitter, this.#options.random);
+    return backoffDelay(tries, this.options.reconnectAfterMs, this.options.jitter, this.options.random);
   }
 
   // ── hooks, stats, hibernation ─────────────────────────────────────────────────────────────────
@@ -323,7 +333,7 @@ export class Socket implements ChannelHost {
    * off();
    */
   use(hook: MessageHook | MessageHookFn): () => void {
-    return this.#features.use(hook);
+    return this.features.use(hook);
   }
 
   /**
@@ -335,51 +345,51 @@ export class Socket implements ChannelHost {
    * if (binaryPool) console.log(`pool: ${binaryPool.hits} hits, ${binaryPool.bytes} bytes`);
    */
   stats(): SocketStats {
-    return this.#features.stats();
+    return this.features.stats();
   }
 
   /** @internal ChannelHost: a push waits in a channel buffer; a hibernated socket reconnects. */
   needConnection(): void {
-    this.#features.demand();
+    this.features.demand();
   }
 
   // ── callbacks, refs, logging ──────────────────────────────────────────────────────────────────
 
   /** Called each time the transport opens. Returns a ref for `off`. */
   onOpen(callback: SocketCallbackMap['open']): string {
-    return this.#callbacks.add('open', this.makeRef(), callback);
+    return this.callbacks.add('open', this.makeRef(), callback);
   }
   /** Called each time the transport closes (and on heartbeat timeout). Returns a ref for `off`. */
   onClose(callback: SocketCallbackMap['close']): string {
-    return this.#callbacks.add('close', this.makeRef(), callback);
+    return this.callbacks.add('close', this.makeRef(), callback);
   }
   /** Called on transport errors, undecodable frames, failed connects and exhausted reconnects. */
   onError(callback: SocketCallbackMap['error']): string {
-    return this.#callbacks.add('error', this.makeRef(), callback);
+    return this.callbacks.add('error', this.makeRef(), callback);
   }
   /** Called with every decoded inbound message. Returns a ref for `off`. */
   onMessage(callback: SocketCallbackMap['message']): string {
-    return this.#callbacks.add('message', this.makeRef(), callback);
+    return this.callbacks.add('message', this.makeRef(), callback);
   }
   /** Removes callbacks by the refs `onOpen`/`onClose`/`onError`/`onMessage` returned. */
   off(refs: readonly string[]): void {
-    this.#callbacks.off(refs);
+    this.callbacks.off(refs);
   }
 
   /** Next message ref: an increasing decimal string. */
   makeRef(): string {
-    this.#ref = this.#ref >= Number.MAX_SAFE_INTEGER ? 1 : this.#ref + 1;
-    return String(this.#ref);
+    this.ref = this.ref >= Number.MAX_SAFE_INTEGER ? 1 : this.ref + 1;
+    return String(this.ref);
   }
 
   /** True when a logger is configured. */
   hasLogger(): boolean {
-    return this.#options.logger !== null;
+    return this.options.logger !== null;
   }
 
   /** Logs through the `logger` option (phoenix.js signature). */
   log(kind: string, msg: string, data?: unknown): void {
-    const logger = this.#options.logger;
+    const logger = this.options.logger;
     if (logger === null) return;
     try {
       logger(kind, msg, data);
@@ -390,7 +400,7 @@ export class Socket implements ChannelHost {
 
   /** @internal ChannelHost: telemetry from channels. A joined channel proves the connection healthy. */
   emit<K extends TelemetryEventName>(name: K, event: TelemetryEventMap[K]): void {
-    if (name === 'channel:joined') this.#supervisor.markHealthy();
+    if (name === 'channel:joined') this.supervisor.markHealthy();
     this.telemetry.emit(name, event);
   }
 
@@ -403,10 +413,10 @@ export class Socket implements ChannelHost {
   reportError(error: unknown, where: string): void {
     this.log('error', `${where} threw`, error);
     if (this.telemetry.has('handler:error')) this.telemetry.emit('handler:error', { measurements: {}, metadata: { error, where } });
-    else if (this.#options.logger === null) console.error(`[phx-socket] ${where} threw`, error);
+    else if (this.options.logger === null) console.error(`[phx-socket] ${where} threw`, error);
   }
 
-  #runIsolated(fn: () => void, where: string): void {
+  private runIsolated(fn: () => void, where: string): void {
     try {
       fn();
     } catch (error) {

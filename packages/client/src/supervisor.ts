@@ -63,6 +63,11 @@ type Reconnecting = Extract<SocketState, { status: 'reconnecting' }>;
  * sup.connection?.send(frame);
  */
 export class Supervisor {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly machine: ConnectionStateMachine;
   /** The params of the last attempt, for `endPointURL()` when params are async. */
   lastParams: Record<string, unknown> = {};

@@ -28,11 +28,11 @@ type Events = { [K in TelemetryEventName]: TelemetryEventMap[K] };
  * off();
  */
 export class Telemetry {
-  readonly #emitter: Emitter<Events> = mitt<Events>();
+  private readonly emitter: Emitter<Events> = mitt<Events>();
   /** Subscribers per name, kept so `has()` is one Map read on the hot path. */
-  readonly #counts = new Map<TelemetryEventName, number>();
-  #wildcards = 0;
-  #reporting = false;
+  private readonly counts = new Map<TelemetryEventName, number>();
+  private wildcards = 0;
+  private reporting = false;
 
   /** Subscribes to one event, or to every event with `'*'`. */
   on<K extends TelemetryEventName>(name: K, handler: TelemetryHandler<K>): Unsubscribe;
@@ -45,14 +45,14 @@ export class Telemetry {
         try {
           any(type, event as never);
         } catch (error) {
-          this.#handlerFailed(error, `telemetry '*' subscriber (on ${type})`, type);
+          this.handlerFailed(error, `telemetry '*' subscriber (on ${type})`, type);
         }
       };
-      this.#emitter.on('*', guarded as never);
-      this.#wildcards++;
-      return this.#once(() => {
-        this.#emitter.off('*', guarded as never);
-        this.#wildcards--;
+      this.emitter.on('*', guarded as never);
+      this.wildcards++;
+      return this.once(() => {
+        this.emitter.off('*', guarded as never);
+        this.wildcards--;
       });
     }
     const one = handler as (event: TelemetryEvent) => void;
@@ -60,16 +60,16 @@ export class Telemetry {
       try {
         one(event);
       } catch (error) {
-        this.#handlerFailed(error, `telemetry '${name}' subscriber`, name);
+        this.handlerFailed(error, `telemetry '${name}' subscriber`, name);
       }
     };
-    this.#emitter.on(name, guarded as never);
-    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
-    return this.#once(() => {
-      this.#emitter.off(name, guarded as never);
-      const left = (this.#counts.get(name) ?? 1) - 1;
-      if (left > 0) this.#counts.set(name, left);
-      else this.#counts.delete(name);
+    this.emitter.on(name, guarded as never);
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    return this.once(() => {
+      this.emitter.off(name, guarded as never);
+      const left = (this.counts.get(name) ?? 1) - 1;
+      if (left > 0) this.counts.set(name, left);
+      else this.counts.delete(name);
     });
   }
 
@@ -89,27 +89,27 @@ export class Telemetry {
   /** True when someone listens to `name` (directly or through `'*'`): check before building an event. */
   has(name: TelemetryEventName): boolean {
     // Checked per inbound message: with no subscriber at all this is two field reads, no hashing.
-    return this.#wildcards > 0 || (this.#counts.size > 0 && this.#counts.has(name));
+    return this.wildcards > 0 || (this.counts.size > 0 && this.counts.has(name));
   }
 
   /** Emits `event` to the subscribers of `name` and of `'*'`. Never throws. */
   emit<K extends TelemetryEventName>(name: K, event: TelemetryEventMap[K]): void {
     if (!this.has(name)) return;
-    this.#emitter.emit(name, event as Events[K]);
+    this.emitter.emit(name, event as Events[K]);
   }
 
-  #handlerFailed(error: unknown, where: string, during: TelemetryEventName): void {
+  private handlerFailed(error: unknown, where: string, during: TelemetryEventName): void {
     // An error raised while reporting an error would recurse; drop it instead.
-    if (this.#reporting || during === 'handler:error') return;
-    this.#reporting = true;
+    if (this.reporting || during === 'handler:error') return;
+    this.reporting = true;
     try {
       this.emit('handler:error', { measurements: {}, metadata: { error, where } });
     } finally {
-      this.#reporting = false;
+      this.reporting = false;
     }
   }
 
-  #once(fn: () => void): Unsubscribe {
+  private once(fn: () => void): Unsubscribe {
     let done = false;
     return () => {
       if (done) return;

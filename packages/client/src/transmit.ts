@@ -23,6 +23,11 @@ export interface TransmitterHost {
  * const refused = transmitter.transmit(message); // a PhxError when the transport refused the frame
  */
 export class Transmitter {
+  /** Vue's `markRaw` flag: a reactive proxy of a socket or channel (Vue `reactive`/`ref`) stops at this internal object, whose #private members a proxy could not reach (socket.proxy.test.ts). */
+  private get __v_skip(): true {
+    return true;
+  }
+
   readonly #options: ResolvedSocketOptions;
   readonly #telemetry: Telemetry;
   readonly #callbacks: SocketCallbacks;

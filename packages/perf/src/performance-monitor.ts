@@ -97,28 +97,28 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
  * setInterval(() => console.log(monitor.report('text')), 10_000);
  */
 export class PerformanceMonitor {
-  readonly #now: () => number;
-  readonly #size: number;
-  #startedAt: number;
-  #counters!: Counters;
-  #connected = false;
-  readonly #joined = new Set<string>();
-  readonly #hist: Record<keyof PerformanceMetrics['histograms'], Histogram>;
-  readonly #detachers = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly size: number;
+  private startedAt: number;
+  private counters!: Counters;
+  private connected = false;
+  private readonly joined = new Set<string>();
+  private readonly hist: Record<keyof PerformanceMetrics['histograms'], Histogram>;
+  private readonly detachers = new Set<() => void>();
 
   constructor(options: PerformanceMonitorOptions = {}) {
-    this.#now = options.now ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.now;
-    this.#size = options.histogramSize ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.histogramSize;
-    this.#startedAt = this.#now();
-    this.#hist = {
-      pushRttMs: new Histogram(this.#size),
-      joinLatencyMs: new Histogram(this.#size),
-      heartbeatRttMs: new Histogram(this.#size),
-      connectMs: new Histogram(this.#size),
-      decodeMs: new Histogram(this.#size),
-      dispatchMs: new Histogram(this.#size),
+    this.now = options.now ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.now;
+    this.size = options.histogramSize ?? DEFAULT_PERFORMANCE_MONITOR_OPTIONS.histogramSize;
+    this.startedAt = this.now();
+    this.hist = {
+      pushRttMs: new Histogram(this.size),
+      joinLatencyMs: new Histogram(this.size),
+      heartbeatRttMs: new Histogram(this.size),
+      connectMs: new Histogram(this.size),
+      decodeMs: new Histogram(this.size),
+      dispatchMs: new Histogram(this.size),
     };
-    this.#resetCounters();
+    this.resetCounters();
   }
 
   /** Subscribes to a telemetry source; returns a function that detaches. */
@@ -126,40 +126,40 @@ export class PerformanceMonitor {
     const off = source.on('*', (name, event) => this.observe(name, event as Event));
     const detach = (): void => {
       if (typeof off === 'function') off();
-      this.#detachers.delete(detach);
+      this.detachers.delete(detach);
     };
-    this.#detachers.add(detach);
+    this.detachers.add(detach);
     return detach;
   }
 
   /** Detaches from every source. */
   detach(): void {
-    for (const d of [...this.#detachers]) d();
+    for (const d of [...this.detachers]) d();
   }
 
   /** Feeds one telemetry event (what `attach` does for each event). */
   observe(name: string, event: Event): void {
     const m = event.measurements ?? {};
-    const c = this.#counters;
+    const c = this.counters;
     switch (name) {
       case 'message:received':
         c.messagesIn++;
         c.bytesIn += num(m.bytes);
-        if (m.decode_ms !== undefined) this.#hist.decodeMs.record(num(m.decode_ms));
-        if (m.dispatch_ms !== undefined) this.#hist.dispatchMs.record(num(m.dispatch_ms));
+        if (m.decode_ms !== undefined) this.hist.decodeMs.record(num(m.decode_ms));
+        if (m.dispatch_ms !== undefined) this.hist.dispatchMs.record(num(m.dispatch_ms));
         break;
       case 'message:sent':
         c.messagesOut++;
         c.bytesOut += num(m.bytes);
         break;
       case 'push:reply':
-        this.#hist.pushRttMs.record(num(m.rtt_ms));
+        this.hist.pushRttMs.record(num(m.rtt_ms));
         break;
       case 'push:timeout':
         c.pushTimeouts++;
         break;
       case 'heartbeat':
-        this.#hist.heartbeatRttMs.record(num(m.rtt_ms));
+        this.hist.heartbeatRttMs.record(num(m.rtt_ms));
         break;
       case 'heartbeat:timeout':
         c.heartbeatTimeouts++;
@@ -167,25 +167,25 @@ export class PerformanceMonitor {
       case 'socket:connected':
         if (c.connects > 0) c.reconnects++;
         c.connects++;
-        this.#connected = true;
-        this.#hist.connectMs.record(num(m.duration_ms));
+        this.connected = true;
+        this.hist.connectMs.record(num(m.duration_ms));
         break;
       case 'socket:disconnected':
         c.disconnects++;
-        this.#connected = false;
-        this.#joined.clear();
+        this.connected = false;
+        this.joined.clear();
         break;
       case 'channel:joined':
         c.joins++;
-        this.#joined.add(String(event.metadata?.topic));
-        this.#hist.joinLatencyMs.record(num(m.duration_ms));
+        this.joined.add(String(event.metadata?.topic));
+        this.hist.joinLatencyMs.record(num(m.duration_ms));
         break;
       case 'channel:join_failed':
         c.joinFailures++;
         break;
       case 'channel:left':
       case 'channel:error':
-        this.#joined.delete(String(event.metadata?.topic));
+        this.joined.delete(String(event.metadata?.topic));
         // A dropped connection errors every channel by design; that is counted, but not as an app error.
         if (name === 'channel:error') c.channelErrors++;
         break;
@@ -218,14 +218,14 @@ export class PerformanceMonitor {
   }
 
   metrics(): PerformanceMetrics {
-    const uptimeMs = this.#now() - this.#startedAt;
+    const uptimeMs = this.now() - this.startedAt;
     const secs = uptimeMs > 0 ? uptimeMs / 1000 : 1;
-    const c = { ...this.#counters };
+    const c = { ...this.counters };
     const received = c.messagesIn + c.decodeErrors;
     return {
       uptimeMs,
       counters: c,
-      gauges: { connected: this.#connected, channelsJoined: this.#joined.size },
+      gauges: { connected: this.connected, channelsJoined: this.joined.size },
       rates: {
         messagesInPerSec: c.messagesIn / secs,
         messagesOutPerSec: c.messagesOut / secs,
@@ -233,12 +233,12 @@ export class PerformanceMonitor {
         bytesOutPerSec: c.bytesOut / secs,
       },
       histograms: {
-        pushRttMs: this.#hist.pushRttMs.snapshot(),
-        joinLatencyMs: this.#hist.joinLatencyMs.snapshot(),
-        heartbeatRttMs: this.#hist.heartbeatRttMs.snapshot(),
-        connectMs: this.#hist.connectMs.snapshot(),
-        decodeMs: this.#hist.decodeMs.snapshot(),
-        dispatchMs: this.#hist.dispatchMs.snapshot(),
+        pushRttMs: this.hist.pushRttMs.snapshot(),
+        joinLatencyMs: this.hist.joinLatencyMs.snapshot(),
+        heartbeatRttMs: this.hist.heartbeatRttMs.snapshot(),
+        connectMs: this.hist.connectMs.snapshot(),
+        decodeMs: this.hist.decodeMs.snapshot(),
+        dispatchMs: this.hist.dispatchMs.snapshot(),
       },
       pipeline: {
         received,
@@ -276,13 +276,13 @@ export class PerformanceMonitor {
 
   /** Zeroes counters and histograms; gauges keep their current value. */
   reset(): void {
-    this.#startedAt = this.#now();
-    this.#resetCounters();
-    for (const h of Object.values(this.#hist)) h.reset();
+    this.startedAt = this.now();
+    this.resetCounters();
+    for (const h of Object.values(this.hist)) h.reset();
   }
 
-  #resetCounters(): void {
-    this.#counters = {
+  private resetCounters(): void {
+    this.counters = {
       messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connects: 0, reconnects: 0, disconnects: 0,
       joins: 0, joinFailures: 0, pushTimeouts: 0, heartbeatTimeouts: 0, errors: 0, channelErrors: 0, decodeErrors: 0,
       handlerErrors: 0, drops: 0, overflows: 0, hibernations: 0, wakes: 0, bytesReleased: 0,

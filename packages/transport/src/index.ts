@@ -5,6 +5,7 @@ export type { RawFrame, Serializer } from './serializer';
 export type {
   TransportCloseEvent,
   TransportConstructor,
+  TransportHandler,
   TransportLike,
   TransportMessageEvent,
 } from './transport';

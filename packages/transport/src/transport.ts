@@ -14,8 +14,17 @@ export interface TransportMessageEvent {
 }
 
 /**
+ * An `on*` handler as a transport declares it, with its own event type: the DOM's `(ev: MessageEvent) => any`,
+ * `ws`'s `(event: WebSocket.MessageEvent) => void`, LongPoll's `(event: TransportMessageEvent) => void`.
+ * Only the transport calls it, so read through {@link TransportLike} it takes nothing callable.
+ */
+export type TransportHandler = ((event: never) => unknown) | null;
+
+/**
  * The shape of a WebSocket: every transport (WebSocket, LongPoll, a custom one) looks like this, so the
- * socket never branches on which transport it has.
+ * socket never branches on which transport it has. The `on*` handlers are written with the event types
+ * below and read back as {@link TransportHandler}: the DOM `WebSocket` and `ws` declare their own event
+ * classes (with `type` and `target`), and still fit without a cast.
  */
 export interface TransportLike {
   readonly readyState: ReadyState | number;
@@ -24,15 +33,22 @@ export interface TransportLike {
   readonly extensions?: string;
   /** Negotiated subprotocol (WebSocket only). */
   readonly protocol?: string;
-  onopen: ((event?: unknown) => void) | null;
-  onmessage: ((event: TransportMessageEvent) => void) | null;
-  onclose: ((event: TransportCloseEvent) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  get onopen(): TransportHandler;
+  set onopen(handler: ((event?: unknown) => void) | null);
+  get onmessage(): TransportHandler;
+  set onmessage(handler: ((event: TransportMessageEvent) => void) | null);
+  get onclose(): TransportHandler;
+  set onclose(handler: ((event: TransportCloseEvent) => void) | null);
+  get onerror(): TransportHandler;
+  set onerror(handler: ((event: unknown) => void) | null);
   send(data: RawFrame): void;
   close(code?: number, reason?: string): void;
 }
 
-/** What `new` is called with on a transport class (phoenix.js passes URL and protocols). */
+/**
+ * What `new` is called with on a transport class (phoenix.js passes URL and protocols). The DOM
+ * `WebSocket`, `WebSocket` from `ws`, `LongPoll` and `createWebSocketTransport()`'s classes all fit.
+ */
 export interface TransportConstructor {
   new (url: string, protocols?: string | string[]): TransportLike;
 }

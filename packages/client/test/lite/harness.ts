@@ -5,7 +5,6 @@
 import type { TestServer } from '@phx-socket/testkit';
 import { afterEach, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { TransportConstructor } from '@phx-socket/transport';
 import { Socket, type LiteCloseEvent, type LiteSocketOptions, type Push } from '../../src/lite/index';
 
 // The server factory (closed after each test) and the polling wait are the full client's; only sockets differ.
@@ -13,7 +12,7 @@ import { server, until } from '../helpers/harness';
 export { server, until };
 
 /** `ws`'s WebSocket: Node 20 has no global one. */
-export const WS = WebSocket as unknown as TransportConstructor;
+export const WS = WebSocket;
 
 /**
  * Fast reconnects and rejoins so suites finish in milliseconds. The heartbeat stays relaxed (a tight one

@@ -480,13 +480,13 @@ describe('lite Socket: transport', () => {
   it('constructs the transport option with the URL and the auth-token subprotocols', async () => {
     const s = await server();
     const made: [string, unknown][] = [];
-    class Recording extends (WS as unknown as new (url: string, protocols?: string | string[]) => object) {
+    class Recording extends WS {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
         made.push([url, protocols]);
       }
     }
-    await connected(socket(s.url, { transport: Recording as never, authToken: 'tok' }));
+    await connected(socket(s.url, { transport: Recording, authToken: 'tok' }));
     expect(made).toEqual([[`${s.url}/websocket?vsn=2.0.0`, ['phoenix', 'base64url.bearer.phx.dG9r']]]);
   });
 

@@ -41,7 +41,8 @@ beforeAll(async () => {
   const tarballs = readdirSync(packs).map((f) => join(packs, f));
   expect(tarballs).toHaveLength(PUBLISHED.length);
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, version: '0.0.0' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@types/node@20', ...tarballs], scratch);
+  // ws comes with the transport package; its types are the app's to install, as a TypeScript user of ws would.
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@types/node@20', '@types/ws@8', ...tarballs], scratch);
 
   server = await startServer();
   server.channel('room:*', {
@@ -100,6 +101,7 @@ describe('the packed tarballs', () => {
     expect(out).toEqual({ joined: { hello: true }, reply: { via: 'lite-cjs' }, hasTelemetry: false });
   });
 
+  // `transport: WebSocket` from ws must compile without a cast for both clients (the lite README's Node 20 line).
   it('ship declaration files that typecheck from ESM and CJS under node16 resolution', () => {
     writeFileSync(
       join(scratch, 'check.mts'),
@@ -114,7 +116,10 @@ const small: lite.Socket = new lite.Socket('ws://localhost/socket', { timeout: 5
 const chat: lite.Channel<{ new_msg: { body: string } }> = small.channel<{ new_msg: { body: string } }>('room:1');
 chat.on('new_msg', (msg) => msg.body.toUpperCase());
 const late: Promise<unknown> = Promise.resolve(chat.push('x', {})).catch((err: unknown) => err instanceof lite.TimeoutError && err.code);
-export { e, rtt, late };
+import WebSocket from 'ws';
+const viaWs: Socket = new Socket('ws://localhost/socket', { transport: WebSocket });
+const liteViaWs: lite.Socket = new lite.Socket('ws://localhost/socket', { transport: WebSocket });
+export { e, rtt, late, viaWs, liteViaWs };
 `,
     );
     writeFileSync(
@@ -124,6 +129,9 @@ const socket = new client.Socket('ws://localhost/socket');
 export const ok: boolean = socket.isConnected();
 import lite = require('@phx-socket/client/lite');
 export const small: string = new lite.Socket('ws://localhost/socket').connectionState();
+import WebSocket = require('ws');
+export const viaWs: boolean = new client.Socket('ws://localhost/socket', { transport: WebSocket }).isConnected();
+export const liteViaWs: string = new lite.Socket('ws://localhost/socket', { transport: WebSocket }).connectionState();
 `,
     );
     writeFileSync(
