@@ -20,7 +20,7 @@ import { EVENT, topicOf } from './lib/frames.mjs';
 import { phoenixApi } from './lib/clients.mjs';
 import { connectPhoenixApi, connectPushClient } from './lib/push-clients.mjs';
 import { retryIfMidBuild } from './lib/retry.mjs';
-import { runClient } from './lib/run-client.mjs';
+import { DrivenClient } from './lib/driven-client.mjs';
 import { median, quantile, round } from './lib/stats.mjs';
 
 export const name = 'binary';
@@ -182,63 +182,6 @@ export async function child({ client, url }, { ask }) {
 
 // ---------------------------------------------------------------- parent (harness)
 
-/** One client process, driven action by action. */
-class Driven {
-  constructor(client, server) {
-    this.client = client;
-    this.reports = [];
-    this.waiting = null;
-    this.answer = null;
-    this.finished = runClient(
-      SELF,
-      { client, url: server.url },
-      {
-        name: `binary ${client}`,
-        onAsk: (m) => {
-          if (m.op === 'send') return server.sendBinary(CHANNELS, m.count, client, m.size).then((r) => ({ ms: r.ms }));
-          this.deliver(m.report);
-          return new Promise((resolve) => {
-            this.answer = resolve;
-          });
-        },
-      },
-    );
-    this.finished.catch((err) => {
-      this.failure = err;
-      this.waiting?.reject(err);
-    });
-  }
-
-  deliver(report) {
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      w.resolve(report);
-    } else this.reports.push(report);
-  }
-
-  nextReport() {
-    if (this.reports.length) return Promise.resolve(this.reports.shift());
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-    });
-  }
-
-  run(action) {
-    const report = this.nextReport();
-    const answer = this.answer;
-    this.answer = null;
-    answer(action);
-    return report;
-  }
-
-  async finish() {
-    this.answer?.({ done: true });
-    this.answer = null;
-    return this.finished;
-  }
-}
 
 export async function run({ server, clients: requested, options, log }) {
   const plan = options.quick ? QUICK : DEFAULTS;
@@ -265,7 +208,10 @@ async function measureAll({ server, clients, plan, log }) {
   const rows = [];
   try {
     for (const client of clients) {
-      const s = new Driven(client, server);
+      const s = new DrivenClient(SELF, { client, url: server.url }, {
+        name: `binary ${client}`,
+        send: (m) => server.sendBinary(CHANNELS, m.count, client, m.size).then((r) => ({ ms: r.ms })),
+      });
       sessions.push(s);
       await s.nextReport(); // joined
     }
@@ -275,7 +221,7 @@ async function measureAll({ server, clients, plan, log }) {
     for (const c of CASES) {
       if (c.op === 'recv') await server.prepareBinary(CHANNELS, c.size);
       for (const s of participants(c)) {
-        const warm = await s.run({ ...c, count: plan.warmup[c.op] });
+        const warm = await s.step({ ...c, count: plan.warmup[c.op] });
         const max = plan.maxCount[c.id] ?? plan.maxCount[c.op];
         const sized = Math.round((plan.targetCpuMs * 1_000) / warm.cpuUsPerMsg);
         counts.set(`${c.id}:${s.client}`, Math.min(max, Math.max(plan.minCount[c.op], sized)));
@@ -290,7 +236,7 @@ async function measureAll({ server, clients, plan, log }) {
           const s = ps[(r + k) % ps.length];
           const key = `${c.id}:${s.client}`;
           if (!bursts.has(key)) bursts.set(key, []);
-          bursts.get(key).push(await s.run({ ...c, count: counts.get(key) }));
+          bursts.get(key).push(await s.step({ ...c, count: counts.get(key) }));
         }
       }
     }

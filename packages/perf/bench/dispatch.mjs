@@ -18,7 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import { CLIENT_NAMES, CLIENTS } from './lib/clients.mjs';
 import { frameBytes, payloadBytes } from './lib/frames.mjs';
-import { runClient } from './lib/run-client.mjs';
+import { DrivenClient } from './lib/driven-client.mjs';
 import { median, quantile, round } from './lib/stats.mjs';
 
 export const name = 'dispatch';
@@ -153,66 +153,6 @@ export async function child({ client, url, n, profileFile }, { ask }) {
 
 // ---------------------------------------------------------------- parent (harness)
 
-/** One client process, driven burst by burst. */
-class Session {
-  constructor(client, n, server, execArgv, profileFile) {
-    this.client = client;
-    this.reports = [];
-    this.waiting = null;
-    this.answer = null;
-    this.finished = runClient(
-      SELF,
-      { client, url: server.url, n, profileFile },
-      {
-        execArgv,
-        name: `dispatch ${client} N=${n}`,
-        onAsk: (m) => {
-          if (m.op === 'send') return server.send(m.n, m.count, client).then((r) => ({ ms: r.ms }));
-          this.deliver(m.report);
-          return new Promise((resolve) => {
-            this.answer = resolve;
-          });
-        },
-      },
-    );
-    this.finished.catch((err) => {
-      this.failure = err;
-      this.waiting?.reject(err);
-    });
-  }
-
-  deliver(report) {
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      w.resolve(report);
-    } else this.reports.push(report);
-  }
-
-  /** Resolves with the next report (the join report first, then one per burst). */
-  nextReport() {
-    if (this.reports.length) return Promise.resolve(this.reports.shift());
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-    });
-  }
-
-  /** Runs one burst of `count` messages and resolves with its figures. */
-  burst(count, measured) {
-    const report = this.nextReport();
-    const answer = this.answer;
-    this.answer = null;
-    answer({ count, measured });
-    return report;
-  }
-
-  async finish() {
-    this.answer?.({ done: true });
-    this.answer = null;
-    return this.finished;
-  }
-}
 
 function summarize(client, n, joinMs, bursts) {
   const cpu = bursts.map((x) => x.cpuUsPerMsg);
@@ -242,13 +182,17 @@ async function measureN({ server, clients, plan, n, log, execArgvFor, profileFil
   const joins = new Map();
   try {
     for (const client of clients) {
-      const session = new Session(client, n, server, execArgvFor(client, n), profileFileFor(client, n));
+      const session = new DrivenClient(SELF, { client, url: server.url, n, profileFile: profileFileFor(client, n) }, {
+        execArgv: execArgvFor(client, n),
+        name: `dispatch ${client} N=${n}`,
+        send: (m) => server.send(m.n, m.count, client).then((r) => ({ ms: r.ms })),
+      });
       sessions.push(session);
       joins.set(client, (await session.nextReport()).joinMs);
     }
     const counts = new Map();
     for (const s of sessions) {
-      const warm = await s.burst(Math.max(plan.warmupMinCount, 2 * n));
+      const warm = await s.step({ count: Math.max(plan.warmupMinCount, 2 * n) });
       const sized = Math.round((plan.targetCpuMs * 1_000) / warm.cpuUsPerMsg);
       counts.set(s.client, Math.min(plan.maxCount, Math.max(plan.minCount, n, sized)));
     }
@@ -256,7 +200,7 @@ async function measureN({ server, clients, plan, n, log, execArgvFor, profileFil
     for (let r = 0; r < plan.rounds; r++) {
       for (let k = 0; k < sessions.length; k++) {
         const s = sessions[(r + k) % sessions.length];
-        bursts.get(s.client).push(await s.burst(counts.get(s.client), true));
+        bursts.get(s.client).push(await s.step({ count: counts.get(s.client), measured: true }));
       }
     }
     for (const s of sessions) await s.finish();
