@@ -1,4 +1,4 @@
-import { PhxError } from '@phx-socket/transport';
+import { CHANNEL_EVENTS, PhxError } from '@phx-socket/transport';
 
 /**
  * The server answered a push with `{status: "error"}`. `response` is what the server sent.
@@ -91,4 +91,20 @@ export class ConnectionLostError extends PhxError<'connection_lost'> {
     this.topic = topic;
     this.event = event;
   }
+}
+
+/**
+ * The error a push that settled as `'error'` or `'timeout'` rejects with: `JoinError` for a refused join,
+ * `ReplyError` for any other error reply, `TimeoutError` with the code of its event. One mapping for every
+ * `Push` (the full client's and the lite one).
+ *
+ * @example
+ * pushError('room:1', 'phx_join', 'timeout', {}, 10_000).code; // 'join_timeout'
+ */
+export function pushError(topic: string, event: string, status: 'error' | 'timeout', response: unknown, timeoutMs: number): PhxError {
+  if (status === 'timeout') {
+    const code: TimeoutCode = event === CHANNEL_EVENTS.join ? 'join_timeout' : event === CHANNEL_EVENTS.leave ? 'leave_timeout' : 'timeout';
+    return new TimeoutError(code, topic, event, timeoutMs);
+  }
+  return event === CHANNEL_EVENTS.join ? new JoinError(topic, response) : new ReplyError(topic, event, response);
 }

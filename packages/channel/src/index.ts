@@ -10,6 +10,7 @@ export {
   PushBeforeJoinError,
   ReplyError,
   TimeoutError,
+  pushError,
   type TimeoutCode,
 } from './errors';
 export type { ChannelHost, ChannelState, HostedChannel, InFlightPolicy, OverflowPolicy } from './host';

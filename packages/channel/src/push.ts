@@ -1,7 +1,7 @@
 import { CHANNEL_EVENTS, PhxError, type Message, type ReplyPayload } from '@phx-socket/transport';
 import type { ChannelHost } from './host';
 import type { TimerHandle } from './scheduler';
-import { JoinError, ReplyError, TimeoutError, type TimeoutCode } from './errors';
+import { pushError } from './errors';
 
 /** The outcomes a `receive` hook can wait for. */
 export type PushStatus = 'ok' | 'error' | 'timeout';
@@ -312,16 +312,8 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     else settle({ ok: false, error: this.errorFor(status, response) });
   }
 
-  private errorFor(status: PushStatus, response: unknown): PhxError {
-    const { topic } = this.owner;
-    const failure = this.extra?.failure;
-    if (failure) return failure;
-    if (status === 'timeout') {
-      const code: TimeoutCode =
-        this.event === CHANNEL_EVENTS.join ? 'join_timeout' : this.event === CHANNEL_EVENTS.leave ? 'leave_timeout' : 'timeout';
-      return new TimeoutError(code, topic, this.event, this.timeoutMs);
-    }
-    return this.event === CHANNEL_EVENTS.join ? new JoinError(topic, response) : new ReplyError(topic, this.event, response);
+  private errorFor(status: 'error' | 'timeout', response: unknown): PhxError {
+    return this.extra?.failure ?? pushError(this.owner.topic, this.event, status, response, this.timeoutMs);
   }
 
   private invoke(callback: (response: unknown) => void, response: unknown): void {

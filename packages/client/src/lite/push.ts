@@ -2,7 +2,7 @@
  * One message sent on a lite channel and its outcome: `ok`/`error` from the server's reply, or `timeout`.
  * Hooks (`receive`) and a promise (`await push`) see the same outcome.
  */
-import { ChannelClosedError, JoinError, ReplyError, TimeoutError, type PushStatus, type TimerHandle } from '@phx-socket/channel';
+import { ChannelClosedError, pushError, type PushStatus, type TimerHandle } from '@phx-socket/channel';
 import { CHANNEL_EVENTS, PhxError, type ReplyPayload } from '@phx-socket/transport';
 import type { Socket } from './socket';
 
@@ -100,7 +100,7 @@ export class Push<R = unknown> implements PromiseLike<R> {
     // first outcome counts (a join push settles again after a rejoin): a promise ignores later calls.
     this.#promise ??= new Promise<R>((resolve, reject) => {
       // The status is passed, not read back: a timed-out join push is reset before its hooks run.
-      const fail = (status: PushStatus) => (): void => reject(this.#error(status));
+      const fail = (status: 'error' | 'timeout') => (): void => reject(this.#error(status));
       this.receive('ok', resolve as Hook).receive('error', fail('error')).receive('timeout', fail('timeout'));
     });
     return this.#promise.then(onfulfilled, onrejected);
@@ -144,13 +144,7 @@ export class Push<R = unknown> implements PromiseLike<R> {
     for (let i = 0; i < hooks.length; i += 2) if (hooks[i] === status) socket._run(hooks[i + 1] as Hook, response);
   }
 
-  #error(status: PushStatus): PhxError {
-    const { channel, event } = this;
-    if (this.#failure) return this.#failure;
-    if (status === 'timeout') {
-      const code = event === CHANNEL_EVENTS.join ? 'join_timeout' : event === CHANNEL_EVENTS.leave ? 'leave_timeout' : 'timeout';
-      return new TimeoutError(code, channel.topic, event, this.timeoutMs);
-    }
-    return event === CHANNEL_EVENTS.join ? new JoinError(channel.topic, this.#response) : new ReplyError(channel.topic, event, this.#response);
+  #error(status: 'error' | 'timeout'): PhxError {
+    return this.#failure ?? pushError(this.channel.topic, this.event, status, this.#response, this.timeoutMs);
   }
 }
