@@ -1,9 +1,16 @@
-import { CHANNEL_EVENTS, type Message, type ReplyPayload } from '@phx-socket/transport';
+import { CHANNEL_EVENTS, type Message, type PhxError, type ReplyPayload } from '@phx-socket/transport';
 import type { BindingErrorSink } from './bindings';
 import { BoundChannel, type EventMap, type PayloadOf } from './bound-channel';
-import { AlreadyJoinedError, ChannelClosedError, PushBeforeJoinError } from './errors';
+import {
+  AlreadyJoinedError,
+  ChannelClosedError,
+  ChannelCrashedError,
+  ConnectionLostError,
+  PushBeforeJoinError,
+  type CircuitOpenError,
+} from './errors';
 import type { HostedChannel } from './host';
-import { Push, type PushListener, type ReplyTarget } from './push';
+import { Push, type PushListener, type PushOptions, type ReplyTarget } from './push';
 import type { RetryTarget } from './retry-timer';
 
 export type { ChannelErrorReason, EventMap, PayloadOf } from './bound-channel';
@@ -62,11 +69,16 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
 
   /**
    * Sends an event. While the channel is not joined (joining, or offline) the push waits in a bounded
-   * buffer and is sent, in order, after the (re)join; its timeout starts when it is actually sent.
+   * buffer and is sent once, in order, after the (re)join; its timeout starts when it is actually sent.
+   * A push sent but unanswered when the connection drops is not sent again unless it may be resent
+   * (`options.maxResends`, or the socket's `inFlightPolicy: 'resend'`): it fails with `ConnectionLostError`.
+   * The third argument is the timeout in ms (phoenix.js) or {@link PushOptions}.
    */
-  push<K extends string>(event: K, payload?: PayloadOf<Out, K>, timeoutMs: number = this.timeoutMs): Push {
+  push<K extends string>(event: K, payload?: PayloadOf<Out, K>, options: number | PushOptions = this.timeoutMs): Push {
     if (!this.joinedOnce) throw new PushBeforeJoinError(this.topic, event);
+    const timeoutMs = typeof options === 'number' ? options : pushTimeout(options, this.timeoutMs);
     const push = new Push(this, event, payload ?? {}, timeoutMs);
+    if (typeof options === 'object' && options.maxResends !== undefined) push.limitResends(resendBudget(options.maxResends));
     if (this.canPush()) push.send();
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
     else {
@@ -93,28 +105,49 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
       this.close(payload, ref, joinRef);
       return;
     } else if (event === CHANNEL_EVENTS.error) {
+      if (this.current !== 'leaving' && this.current !== 'closed') {
+        this.recoverInFlight((push) => new ChannelCrashedError(this.topic, push.event));
+      }
       this.fail(payload);
       return;
     }
     this.emitBound(event, payload, ref, joinRef);
   }
 
-  /** @internal The socket (re)opened. */
+  /** @internal The socket (re)opened: errored channels rejoin, and joins made while offline go out. */
   override onSocketOpen(): void {
     this.rejoinTimer?.reset();
-    if (this.current === 'errored') this.rejoin();
+    if (this.current === 'errored' || (this.current === 'joining' && !this.joinPush.isPending)) this.rejoin();
   }
 
   /** @internal The transport went away. */
   override onSocketDown(reason: string): void {
     this.rejoinTimer?.reset();
     if (this.current === 'errored' || this.current === 'leaving' || this.current === 'closed') return;
-    this.recoverInFlight();
+    // A join still waiting for a connection lost nothing: it keeps waiting (its timeout runs).
+    if (this.current === 'joining' && !this.joinPush.isPending) return;
+    this.recoverInFlight((push) => new ConnectionLostError(this.topic, push.event, push.resends));
     this.fail({ reason });
   }
 
-  private recoverInFlight(): void {
-    if (this.replies && this.replies.size > 0) this.buffer().recover(this.replies.values());
+  /** @internal A push found no open transport when it went to send: it waits for the rejoin. */
+  unsent(push: Push): void {
+    // The join goes out when the socket opens (onSocketOpen); a leave offline needs no server.
+    if (push === this.joinPush || push.event === CHANNEL_EVENTS.leave) return;
+    if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, push.event));
+    else {
+      this.buffer().hold(push);
+      this.host.needConnection?.();
+    }
+  }
+
+  private recoverInFlight(lost: (push: Push) => PhxError): void {
+    if (this.replies && this.replies.size > 0) this.buffer().recover(this.replies.values(), lost);
+  }
+
+  /** @internal The channel stopped rejoining for a cool-down: its `onError` handlers get the error. */
+  protected override circuitOpened(error: CircuitOpenError): void {
+    this.emitBound(CHANNEL_EVENTS.error, error, null, this.currentJoinRef);
   }
 
   /** @internal */
@@ -130,8 +163,10 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
 
   /** Errors the channel (server `phx_error` or socket down) and schedules a rejoin. */
   private fail(reason: unknown): void {
-    if (this.current === 'joining') this.joinPush.reset();
     if (this.current === 'closed' || this.current === 'leaving') return;
+    // A join lost with its connection keeps a clock, so an awaited join() settles: ok on the rejoin, or
+    // join_timeout if none succeeds in time.
+    if (this.current === 'joining') this.joinPush.wait();
     this.transition('errored');
     this.host.emit('channel:error', {
       measurements: {},
@@ -150,9 +185,36 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     this.host.bindJoinRef(this, null, this.currentJoinRef);
     this.host.remove(this);
     this.pushBuffer?.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));
+    this.settleInFlight();
     this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: this.currentJoinRef } });
     this.emitBound(CHANNEL_EVENTS.close, payload, ref, joinRef);
   }
+
+  /** Closed: no reply can come any more. A leave in flight is done; every other push fails at once. */
+  private settleInFlight(): void {
+    const replies = this.replies;
+    if (replies === null || replies.size === 0) return;
+    for (const target of [...replies.values()]) {
+      if (!(target instanceof Push)) continue;
+      if (target.event === CHANNEL_EVENTS.leave) target.reply({ status: 'ok', response: {} });
+      else target.fail(new ChannelClosedError(this.topic, target.event));
+    }
+  }
+}
+
+function pushTimeout(options: PushOptions, fallback: number): number {
+  if (typeof options !== 'object' || options === null) throw new TypeError('push(event, payload, options): options must be a timeout in ms or an object');
+  const { timeoutMs } = options;
+  if (timeoutMs === undefined) return fallback;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new RangeError(`push options: timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+  return timeoutMs;
+}
+
+function resendBudget(maxResends: unknown): number {
+  if (typeof maxResends !== 'number' || !Number.isInteger(maxResends) || maxResends < 0) {
+    throw new RangeError(`push options: maxResends must be an integer >= 0, got ${String(maxResends)}`);
+  }
+  return maxResends;
 }
 
 function asReply(payload: unknown): ReplyPayload {

@@ -82,14 +82,62 @@ export class ChannelClosedError extends PhxError<'channel_closed'> {
   }
 }
 
-/** The connection dropped before this push was answered (socket option `inFlightPolicy: 'fail'`). */
+/**
+ * The connection dropped before this push was answered, and it is not resent (the default,
+ * `inFlightPolicy: 'fail'`, or its `maxResends` were used up). The server may or may not have handled it.
+ *
+ * @example
+ * try { await room.push('pay', order); }
+ * catch (e) { if (e instanceof ConnectionLostError) await checkOrderStatus(order.id); }
+ */
 export class ConnectionLostError extends PhxError<'connection_lost'> {
   readonly topic: string;
   readonly event: string;
-  constructor(topic: string, event: string) {
-    super('connection_lost', `the connection dropped before "${event}" on "${topic}" was answered; the server may or may not have handled it`);
+  /** How often this push was resent before it was given up (0 unless `inFlightPolicy: 'resend'`). */
+  readonly resends: number;
+  constructor(topic: string, event: string, resends = 0) {
+    super('connection_lost', `the connection dropped before "${event}" on "${topic}" was answered; the server may or may not have handled it (check, then push again if needed)`);
     this.topic = topic;
     this.event = event;
+    this.resends = resends;
+  }
+}
+
+/**
+ * The channel crashed on the server (`phx_error`) before this push was answered. The channel rejoins by
+ * itself; the push is not resent unless `inFlightPolicy: 'resend'`.
+ */
+export class ChannelCrashedError extends PhxError<'channel_crashed'> {
+  readonly topic: string;
+  readonly event: string;
+  constructor(topic: string, event: string) {
+    super('channel_crashed', `"${topic}" crashed on the server before "${event}" was answered; it may or may not have been handled`);
+    this.topic = topic;
+    this.event = event;
+  }
+}
+
+/**
+ * Retrying stopped for a cool-down: `failures` consecutive connections (scope `'socket'`) or joins (scope
+ * `'channel'`) failed or ended within `healthyAfterMs`. The socket (or channel) tries again after
+ * `coolDownMs`, on `socket.connect()`, or when the page comes back online or visible.
+ *
+ * @example
+ * socket.onError((e) => { if (e instanceof CircuitOpenError) banner(`offline, retrying in ${e.coolDownMs / 1000} s`); });
+ */
+export class CircuitOpenError extends PhxError<'circuit_open'> {
+  readonly scope: 'socket' | 'channel';
+  readonly failures: number;
+  readonly coolDownMs: number;
+  /** The channel's topic (scope `'channel'`), else null. */
+  readonly topic: string | null;
+  constructor(scope: 'socket' | 'channel', failures: number, coolDownMs: number, topic: string | null = null) {
+    const what = scope === 'socket' ? 'connections' : `joins of "${topic}"`;
+    super('circuit_open', `${failures} ${what} in a row failed or ended at once; pausing ${coolDownMs} ms before the next try (check the server, or call socket.connect() to retry now)`);
+    this.scope = scope;
+    this.failures = failures;
+    this.coolDownMs = coolDownMs;
+    this.topic = topic;
   }
 }
 

@@ -6,11 +6,23 @@ import type { TelemetryEventMap } from './telemetry-events';
 export type OverflowPolicy = 'drop-oldest' | 'reject';
 
 /**
- * What happens to pushes sent but not yet answered when the connection drops: `'resend'` them after the
- * rejoin (at-least-once: nothing is lost, the server may see a message twice) or `'fail'` them at once
- * with `ConnectionLostError` (at-most-once: the app decides).
+ * What happens to pushes sent but not yet answered when the connection drops (or the channel crashes):
+ * `'fail'` them at once with `ConnectionLostError` / `ChannelCrashedError` (at-most-once: a push is never
+ * executed twice; the app decides), or `'resend'` them after the rejoin, each at most `maxResends` times
+ * (at-least-once: the server may see a push twice, so its handler must be idempotent).
  */
 export type InFlightPolicy = 'resend' | 'fail';
+
+/**
+ * When to stop retrying: after `threshold` consecutive failed or short-lived attempts, wait `coolDownMs`
+ * before trying again (one probe; another failure waits again).
+ */
+export interface CircuitBreakerSettings {
+  /** Consecutive failed or short-lived attempts that open the circuit. */
+  readonly threshold: number;
+  /** How long an open circuit waits before the next attempt, ms. */
+  readonly coolDownMs: number;
+}
 
 /**
  * The seam between a `Channel` and the socket that owns it. The client's `Socket` implements it; a test
@@ -23,16 +35,28 @@ export interface ChannelHost {
   /** Per-buffer bound on pushes held while a channel is not joined. */
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
-  /** Pushes awaiting a reply when the transport drops. Absent = `'resend'`. */
+  /** Pushes awaiting a reply when the transport drops. Absent = `'fail'`. */
   readonly inFlightPolicy?: InFlightPolicy;
+  /** Under `inFlightPolicy: 'resend'`, how often one push may be resent. Absent = 1. */
+  readonly maxResends?: number;
+  /**
+   * A channel erroring sooner than this after its join counts as a failed join: the rejoin backoff keeps
+   * growing and the circuit breaker counts it. Absent = 1000 ms.
+   */
+  readonly healthyAfterMs?: number;
+  /** Stops rejoining a channel that keeps failing, for a cool-down. Absent or null = never stops. */
+  readonly circuitBreaker?: CircuitBreakerSettings | null;
   /** Rejoin delay after `tries` failed joins, ms. */
   rejoinAfterMs(tries: number): number;
   /** Next message ref (increasing decimal string). */
   makeRef(): string;
   /** True when the transport is open. */
   isConnected(): boolean;
-  /** Encodes and sends now; the socket buffers it while the transport is not open. */
-  send(message: Message): void;
+  /**
+   * Encodes and sends now. False when the transport is not open: nothing is buffered at the socket level
+   * for channels, the caller keeps the push (joins wait for the socket to open, pushes for the rejoin).
+   */
+  send(message: Message): boolean | void;
   /** False when nobody listens to `name`, so callers can skip building the event. Absent = always true. */
   wants?(name: keyof TelemetryEventMap): boolean;
   /**

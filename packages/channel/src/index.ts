@@ -1,10 +1,12 @@
 export { Channel, type ChannelParams, type EventMap, type PayloadOf } from './channel';
-export { Push, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type ReplyTarget } from './push';
+export { Push, type PushOptions, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type ReplyTarget } from './push';
 export type { BindingCallback, BindingErrorSink } from './bindings';
 export {
   AlreadyJoinedError,
   BufferOverflowError,
   ChannelClosedError,
+  ChannelCrashedError,
+  CircuitOpenError,
   ConnectionLostError,
   JoinError,
   PushBeforeJoinError,
@@ -13,7 +15,7 @@ export {
   pushError,
   type TimeoutCode,
 } from './errors';
-export type { ChannelHost, ChannelState, HostedChannel, InFlightPolicy, OverflowPolicy } from './host';
+export type { ChannelHost, ChannelState, CircuitBreakerSettings, HostedChannel, InFlightPolicy, OverflowPolicy } from './host';
 export { RetryTimer, type RetryTarget } from './retry-timer';
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
 export { SendBuffer, type SendBufferOptions } from './send-buffer';

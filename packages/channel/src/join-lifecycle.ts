@@ -2,7 +2,11 @@ import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
 import type { HostedChannel } from './host';
 import { PackedChannel } from './packed-channel';
 import { Push, type PushStatus } from './push';
+import { CircuitOpenError } from './errors';
 import { RetryTimer, type RetryTarget } from './retry-timer';
+
+/** A join must last this long to count as a success (see `ChannelHost.healthyAfterMs`), ms. */
+const DEFAULT_HEALTHY_AFTER_MS = 1000;
 
 /**
  * How a channel gets into its topic and back in: the (re)join, the outcomes of its join push, and the
@@ -47,12 +51,39 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
     this.host.leaveOpenTopic(this);
     this.transition('joining');
     this.startJoinClock();
-    this.joinPush.resend(timeoutMs);
+    // A join never waits in a socket buffer (a bounded one could drop it): offline, it waits here, its
+    // timeout running, and goes out when the socket opens (onSocketOpen).
+    if (this.host.isConnected()) this.joinPush.resend(timeoutMs);
+    else {
+      this.joinPush.wait(timeoutMs);
+      this.host.needConnection?.();
+    }
   }
 
+  /**
+   * Rejoins later, with backoff. A channel that keeps failing (`circuitBreaker.threshold` failed joins, or
+   * errors within `healthyAfterMs` of joining, in a row) waits the cool-down instead and says so.
+   */
   protected scheduleRejoin(): void {
-    (this.rejoinTimer ??= new RetryTimer(this.host.scheduler, this)).schedule();
+    const timer = (this.rejoinTimer ??= new RetryTimer(this.host.scheduler, this));
+    timer.failed(this.host.scheduler.now(), this.host.healthyAfterMs ?? DEFAULT_HEALTHY_AFTER_MS);
+    const breaker = this.host.circuitBreaker;
+    const failures = timer.attempts + 1;
+    if (breaker == null || failures < breaker.threshold) {
+      timer.schedule();
+      return;
+    }
+    timer.schedule(breaker.coolDownMs);
+    const error = new CircuitOpenError('channel', failures, breaker.coolDownMs, this.topic);
+    this.host.emit('channel:circuit_open', {
+      measurements: { failures: error.failures, cool_down_ms: breaker.coolDownMs },
+      metadata: { topic: this.topic, error },
+    });
+    this.circuitOpened(error);
   }
+
+  /** The channel stopped rejoining for a cool-down: tell its error handlers. */
+  protected abstract circuitOpened(error: CircuitOpenError): void;
 
   /** Each join push carries a new ref, which becomes the join_ref; the old one is stale from now on. */
   private onJoinSent(ref: string): void {
@@ -67,7 +98,7 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
   }
 
   private onJoinOk(durationMs: number): void {
-    this.rejoinTimer?.reset();
+    this.rejoinTimer?.succeeded(this.host.scheduler.now());
     this.transition('joined');
     this.host.emit('channel:joined', {
       measurements: { duration_ms: durationMs },
@@ -93,8 +124,8 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
       metadata: { topic: this.topic, join_ref: this.currentJoinRef ?? '', reason: 'timeout' },
     });
     if (this.current === 'leaving' || this.current === 'closed') return;
-    // Tell the server to drop the half-made join; the reply (if any) is not awaited.
-    if (this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
+    // Tell the server to drop the half-made join (if it was sent); the reply (if any) is not awaited.
+    if (this.joinPush.ref !== null && this.host.isConnected()) new Push(this, CHANNEL_EVENTS.leave, {}, this.timeoutMs).send();
     // That leave makes the server close the old join with a phx_close carrying its join_ref: retire the ref
     // so the message is routed as an old join's and cannot close this channel before it rejoins.
     const stale = this.currentJoinRef;

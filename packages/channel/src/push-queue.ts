@@ -1,5 +1,5 @@
-import { CHANNEL_EVENTS } from '@phx-socket/transport';
-import { BufferOverflowError, ConnectionLostError } from './errors';
+import { CHANNEL_EVENTS, type PhxError } from '@phx-socket/transport';
+import { BufferOverflowError } from './errors';
 import type { ChannelHost } from './host';
 import { Push, type ReplyTarget } from './push';
 import { SendBuffer } from './send-buffer';
@@ -48,23 +48,28 @@ export class PushQueue {
   }
 
   /**
-   * Replies to pushes sent on a dead connection can never arrive (the rejoin gets a new join_ref), so
-   * rather than let them time out, queue them to go first after the rejoin, in their original order, or
-   * fail them now, as the socket's `inFlightPolicy` says.
+   * Replies to pushes sent on a dead connection (or to a crashed channel) can never arrive: the rejoin gets
+   * a new join_ref. Each such push with resends left (`PushOptions.maxResends`, else the socket's
+   * `maxResends` under `inFlightPolicy: 'resend'`) goes first after the rejoin, in its original order; every
+   * other one fails now with `lost(push)`, so it is never executed twice and never left to time out.
    */
-  recover(awaiting: Iterable<ReplyTarget>): void {
+  recover(awaiting: Iterable<ReplyTarget>, lost: (push: Push) => PhxError): void {
     const inFlight: Push[] = [];
     for (const target of awaiting) {
       if (target instanceof Push && target.event !== CHANNEL_EVENTS.leave) inFlight.push(target);
     }
     if (inFlight.length === 0) return;
-    const resend = (this.#host.inFlightPolicy ?? 'resend') === 'resend';
+    const host = this.#host;
+    const budget = (host.inFlightPolicy ?? 'fail') === 'resend' ? (host.maxResends ?? 1) : 0;
     const queued: Push[] = [];
     this.#buffer.drain((push) => queued.push(push));
     for (const push of inFlight) {
-      push.reset();
-      if (resend) this.#buffer.push(push);
-      else push.fail(new ConnectionLostError(this.#topic, push.event));
+      if (push.resendsLeft(budget) > 0) {
+        push.markResent();
+        this.#buffer.push(push);
+      } else {
+        push.fail(lost(push));
+      }
     }
     for (const push of queued) this.#buffer.push(push);
   }

@@ -9,6 +9,23 @@ export type PushStatus = 'ok' | 'error' | 'timeout';
 /** A payload, or a function producing one at each send (sync or async) — how join params stay fresh. */
 export type PayloadSource<P> = P | (() => P | Promise<P>);
 
+/**
+ * Per-push options, the third argument of `channel.push` (a number there is `timeoutMs`, as in phoenix.js).
+ *
+ * @example
+ * room.push('set_status', { online: true }, { timeoutMs: 5000, maxResends: 2 }); // idempotent: safe to resend
+ */
+export interface PushOptions {
+  /** Ms to wait for the reply, counted from when the push is actually sent. @default the channel's timeout */
+  timeoutMs?: number;
+  /**
+   * How often this push may be sent again after the connection dropped (or the channel crashed) before
+   * its reply came. Only for idempotent handlers: a resent push may run twice on the server. `0` fails it
+   * at once with `ConnectionLostError`. @default the socket's `maxResends` under `inFlightPolicy: 'resend'`, else 0
+   */
+  maxResends?: number;
+}
+
 /** What a push needs from the channel that owns it. */
 export interface PushOwner {
   readonly topic: string;
@@ -17,6 +34,8 @@ export interface PushOwner {
   /** Routes the reply with `ref` to `target` until forgotten. */
   awaitReply(ref: string, target: ReplyTarget): void;
   forgetReply(ref: string): void;
+  /** The push could not go out (no open transport): keep it for the next send. Absent = it is dropped. */
+  unsent?(push: Push): void;
 }
 
 /** Whatever waits for a `phx_reply` by ref. */
@@ -53,6 +72,9 @@ interface PushExtra<R> {
   listener: PushListener | null;
   /** Bumped by every send and reset, so a late async payload of a superseded send is dropped. */
   seq: number;
+  /** Times resent after a dropped connection, and this push's own budget (null: the socket's). */
+  resends: number;
+  maxResends: number | null;
 }
 
 const STATUSES: readonly (PushStatus | null)[] = [null, 'ok', 'error', 'timeout'];
@@ -115,7 +137,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   }
 
   private more(): PushExtra<R> {
-    return (this.extra ??= { settle: null, promise: null, failure: null, listener: null, seq: 0 });
+    return (this.extra ??= { settle: null, promise: null, failure: null, listener: null, seq: 0, resends: 0, maxResends: null });
   }
 
   private get listener(): PushListener | null {
@@ -183,10 +205,48 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     this.send();
   }
 
+  /**
+   * Starts the timeout without sending: the push is due but there is no connection to send it on (a join
+   * made before the socket opened). `send()`/`resend()` replace the wait; if neither comes in time the
+   * push times out as if it had been sent, so an awaited join never hangs.
+   */
+  wait(timeoutMs: number = this.timeoutMs): void {
+    this.timeoutMs = timeoutMs;
+    this.reset();
+    this.lastStatus = null;
+    const pending = new PendingSend(this.owner.host.scheduler.now());
+    this.pending = pending;
+    pending.timer = this.owner.host.scheduler.setTimeout(() => this.onTimeout(pending), timeoutMs);
+  }
+
+  /** The resends this push may still make: its own `maxResends`, else `fallback`, less those made. */
+  resendsLeft(fallback: number): number {
+    const extra = this.extra;
+    if (extra === null) return fallback;
+    return (extra.maxResends ?? fallback) - extra.resends;
+  }
+
+  /** Times this push was resent after a dropped connection. */
+  get resends(): number {
+    return this.extra?.resends ?? 0;
+  }
+
+  /** Sets this push's own resend budget (see `PushOptions.maxResends`). */
+  limitResends(maxResends: number): void {
+    this.more().maxResends = maxResends;
+  }
+
+  /** Counts a resend (the caller checked `resendsLeft`) and forgets the send that was lost. */
+  markResent(): void {
+    this.more().resends++;
+    this.reset();
+  }
+
   /** Forgets the current send: no reply or timeout will reach the hooks. */
   reset(): void {
     if (this.extra !== null) this.extra.seq++;
     this.cancelTimeout();
+    this.pending = null;
     if (this.ref !== null) this.owner.forgetReply(this.ref);
     this.ref = null;
     this.receivedStatus = null;
@@ -261,6 +321,13 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
 
   private transmit(payload: unknown): void {
     const { host, topic } = this.owner;
+    if (!host.isConnected()) {
+      // Offline (a payload function resolved after the connection dropped): the owner keeps the push for
+      // its next send; nothing waits in a socket-level buffer.
+      this.reset();
+      this.owner.unsent?.(this as Push);
+      return;
+    }
     const ref = host.makeRef();
     this.ref = ref;
     this.lastStatus = null;
@@ -273,7 +340,10 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     const joinRef = this.event === CHANNEL_EVENTS.join ? ref : this.owner.joinRef;
     const message: Message = { joinRef, ref, topic, event: this.event, payload };
     try {
-      host.send(message);
+      if (host.send(message) === false) {
+        this.reset();
+        this.owner.unsent?.(this as Push);
+      }
     } catch (error) {
       // The transport refused this one frame (a binary push over LongPoll): fail the push with that typed
       // error now rather than let it time out. Anything else is a bug and propagates.
@@ -284,11 +354,11 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
 
   private onTimeout(pending: PendingSend): void {
     pending.timer = null;
-    if (this.receivedStatus !== null || this.ref === null) return;
-    if (this.pending === pending) this.pending = null;
+    if (this.receivedStatus !== null || this.pending !== pending) return;
+    this.pending = null;
     this.owner.host.emit('push:timeout', {
       measurements: { timeout_ms: this.timeoutMs },
-      metadata: { topic: this.owner.topic, event: this.event, ref: this.ref },
+      metadata: { topic: this.owner.topic, event: this.event, ref: this.ref ?? '' },
     });
     this.trigger('timeout', {}, pending.sentAt);
   }

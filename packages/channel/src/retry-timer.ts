@@ -19,6 +19,8 @@ export class RetryTimer {
 
   #timer: TimerHandle | null = null;
   #tries = 0;
+  /** When the owner last succeeded (scheduler time), until its next failure decides whether that counted. */
+  #succeededAt: number | null = null;
 
   readonly #scheduler: Scheduler;
   readonly #target: RetryTarget;
@@ -27,7 +29,8 @@ export class RetryTimer {
     target: RetryTarget,
   ) {
     this.#scheduler = scheduler;
-    this.#target = target;}
+    this.#target = target;
+  }
 
   /** Number of tries scheduled since the last reset. */
   get attempts(): number {
@@ -41,17 +44,37 @@ export class RetryTimer {
 
   reset(): void {
     this.#tries = 0;
+    this.#succeededAt = null;
     this.#cancel();
   }
 
-  /** Schedules the next try, replacing a pending one. */
-  schedule(): void {
+  /**
+   * The owner succeeded at `now` (a channel joined): no try is needed, but the count stays until the
+   * success proves itself. A failure within `healthyAfterMs` of it still counts as a failed try (see `failed`).
+   */
+  succeeded(now: number): void {
+    this.#cancel();
+    this.#succeededAt = now;
+  }
+
+  /**
+   * The owner failed at `now`. The tries start over only when the last success lasted `healthyAfterMs`
+   * or more: an owner the server drops right after each success keeps backing off instead of retrying
+   * at the first delay forever.
+   */
+  failed(now: number, healthyAfterMs: number): void {
+    if (this.#succeededAt !== null && now - this.#succeededAt >= healthyAfterMs) this.#tries = 0;
+    this.#succeededAt = null;
+  }
+
+  /** Schedules the next try (after `delayMs`, else the target's delay for it), replacing a pending one. */
+  schedule(delayMs?: number): void {
     this.#cancel();
     this.#tries++;
     this.#timer = this.#scheduler.setTimeout(() => {
       this.#timer = null;
       this.#target.retry();
-    }, this.#target.retryDelayMs(this.#tries));
+    }, delayMs ?? this.#target.retryDelayMs(this.#tries));
   }
 
   #cancel(): void {

@@ -12,6 +12,14 @@ export interface TelemetryEventMap {
   'socket:error': { measurements: Record<string, never>; metadata: { error: unknown } };
   'socket:reconnect_scheduled': { measurements: { attempt: number; delay_ms: number }; metadata: { reason: string } };
   'socket:reconnect_exhausted': { measurements: { attempts: number }; metadata: Record<string, never> };
+  /**
+   * `failures` connections in a row failed or closed within `healthyAfterMs` of opening: the socket stops
+   * for `cool_down_ms` (status `'suspended'`), then tries once more. `error` is the `CircuitOpenError`
+   * `onError` callbacks got.
+   */
+  'socket:circuit_open': { measurements: { failures: number; cool_down_ms: number }; metadata: { reason: string; error: unknown } };
+  /** A connection made after the circuit opened stayed up `healthyAfterMs`: retries count from zero again. */
+  'socket:circuit_closed': { measurements: { open_ms: number }; metadata: Record<string, never> };
   heartbeat: { measurements: { rtt_ms: number }; metadata: { ref: string } };
   'heartbeat:timeout': { measurements: { timeout_ms: number }; metadata: { ref: string } };
   'channel:joining': { measurements: { attempt: number }; metadata: { topic: string; join_ref: string } };
@@ -19,6 +27,12 @@ export interface TelemetryEventMap {
   'channel:join_failed': { measurements: { duration_ms: number }; metadata: { topic: string; join_ref: string; reason: unknown } };
   'channel:left': { measurements: Record<string, never>; metadata: { topic: string; join_ref: string | null } };
   'channel:error': { measurements: Record<string, never>; metadata: { topic: string; join_ref: string | null; reason: unknown } };
+  /**
+   * A channel failed `failures` joins in a row (refused, timed out, or errored within `healthyAfterMs` of
+   * joining): it waits `cool_down_ms` before the next rejoin. `error` is the `CircuitOpenError` its
+   * `onError` handlers got.
+   */
+  'channel:circuit_open': { measurements: { failures: number; cool_down_ms: number }; metadata: { topic: string; error: unknown } };
   'message:sent': { measurements: { bytes: number }; metadata: { topic: string; event: string; ref: string | null } };
   'message:received': { measurements: { bytes: number }; metadata: { topic: string; event: string; ref: string | null } };
   'message:dropped': { measurements: Record<string, never>; metadata: { topic: string; event: string; join_ref: string | null; reason: 'stale_join_ref' | 'unknown_topic' | 'hook' } };

@@ -2,10 +2,11 @@
  * The socket's connection state: one string-union vocabulary, a read-only snapshot per state, and a
  * single `transition()` that checks the move and emits the matching telemetry.
  */
+import { CircuitOpenError } from '@phx-socket/channel';
 import type { Telemetry } from './telemetry';
 
 /** Status of the socket's connection. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'reconnecting' | 'closed';
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'closing' | 'reconnecting' | 'suspended' | 'closed';
 
 /** How the last transport went away. */
 export interface CloseInfo {
@@ -47,15 +48,28 @@ export type SocketState =
       readonly reason: string;
       readonly lastClose: CloseInfo | null;
     }
+  /**
+   * The circuit breaker opened: `failures` connections in a row failed or closed within `healthyAfterMs`.
+   * No attempt until `resumeAt` (cool-down), `connect()`, or the page coming online/visible.
+   */
+  | {
+      readonly status: 'suspended';
+      readonly failures: number;
+      readonly coolDownMs: number;
+      readonly resumeAt: number;
+      readonly reason: string;
+      readonly lastClose: CloseInfo | null;
+    }
   | { readonly status: 'closed'; readonly reason: ClosedReason; readonly attempts: number; readonly lastClose: CloseInfo | null };
 
 /** Moves each status may make. */
 const ALLOWED: Readonly<Record<ConnectionStatus, readonly ConnectionStatus[]>> = /* @__PURE__ */ Object.freeze({
   idle: ['connecting', 'closed'],
-  connecting: ['open', 'closing', 'reconnecting', 'closed'],
-  open: ['closing', 'reconnecting', 'closed'],
+  connecting: ['open', 'closing', 'reconnecting', 'suspended', 'closed'],
+  open: ['closing', 'reconnecting', 'suspended', 'closed'],
   closing: ['closed', 'connecting'],
-  reconnecting: ['connecting', 'reconnecting', 'closed'],
+  reconnecting: ['connecting', 'reconnecting', 'suspended', 'closed'],
+  suspended: ['connecting', 'suspended', 'closed'],
   closed: ['connecting', 'closed'],
 });
 
@@ -84,6 +98,7 @@ const TRANSPORT_UP: ReadonlySet<ConnectionStatus> = /* @__PURE__ */ new Set(['co
  * - `socket:connected` (duration_ms since `connecting` began) on entering `open`;
  * - `socket:disconnected` when a transport went away (leaving connecting/open/closing with a `lastClose`);
  * - `socket:reconnect_scheduled` on entering `reconnecting` with a timer;
+ * - `socket:circuit_open` on entering `suspended` (with the `CircuitOpenError` the state carries);
  * - `socket:reconnect_exhausted` on entering `closed` because attempts ran out.
  */
 export class ConnectionStateMachine {
@@ -137,6 +152,13 @@ export class ConnectionStateMachine {
           });
         }
         return;
+      case 'suspended':
+        this.#emitDisconnected(prev, next.lastClose);
+        t.emit('socket:circuit_open', {
+          measurements: { failures: next.failures, cool_down_ms: next.coolDownMs },
+          metadata: { reason: next.reason, error: this.#circuitError(next.failures, next.coolDownMs) },
+        });
+        return;
       case 'closed':
         this.#emitDisconnected(prev, next.lastClose);
         if (next.reason === 'reconnect_exhausted') {
@@ -146,6 +168,13 @@ export class ConnectionStateMachine {
       default:
         return;
     }
+  }
+
+  /** The error of the last `suspended` transition, for `onError` callbacks (same instance as in telemetry). */
+  lastCircuitError: CircuitOpenError | null = null;
+
+  #circuitError(failures: number, coolDownMs: number): CircuitOpenError {
+    return (this.lastCircuitError = new CircuitOpenError('socket', failures, coolDownMs));
   }
 
   #emitDisconnected(prev: SocketState, close: CloseInfo | null): void {

@@ -2,7 +2,7 @@
  * Socket options: the interface (every phoenix.js 1.8 option plus ours), one frozen defaults object,
  * and `resolveOptions()` which merges them once and validates eagerly.
  */
-import { realScheduler, type InFlightPolicy, OverflowPolicy, type Scheduler } from '@phx-socket/channel';
+import { realScheduler, type CircuitBreakerSettings, type InFlightPolicy, OverflowPolicy, type Scheduler } from '@phx-socket/channel';
 import {
   DEFAULT_VSN,
   serializerFromCallbacks,
@@ -70,20 +70,37 @@ export interface SocketOptions {
    */
   heartbeatTimeoutMs?: number;
   /**
-   * Delay before reconnect attempt `tries` (1-based), ms: a number or a function. Jittered per `jitter`.
-   * @default [10, 50, 100, 150, 200, 250, 500, 1000, 2000] then 5000
+   * Delay before reconnect attempt `tries` (1-based), ms: a number or a function. Used as given unless
+   * `jitter: 'full'` is set too. `tries` counts failed attempts since the last healthy connection (one
+   * that stayed open `healthyAfterMs`), so the delay grows against a server that accepts and drops at once.
+   * @default [10, 50, 100, 150, 200, 250, 500, 1000, 2000] then 5000, with full jitter
    */
   reconnectAfterMs?: number | BackoffSchedule;
   /**
-   * Delay before channel rejoin attempt `tries` (1-based), ms: a number or a function. Jittered per `jitter`.
-   * @default [1000, 2000, 5000] then 10000
+   * Delay before channel rejoin attempt `tries` (1-based), ms: a number or a function. Used as given unless
+   * `jitter: 'full'` is set too. @default [1000, 2000, 5000] then 10000, with full jitter
    */
   rejoinAfterMs?: number | BackoffSchedule;
   /**
    * `'full'`: each delay is drawn uniformly from (small floor, base] so clients that lost the same server do
-   * not come back in lockstep. `'none'`: the schedule is used as is (phoenix.js behaviour). @default 'full'
+   * not come back in lockstep. `'none'`: the schedule is used as is (phoenix.js behaviour).
+   * @default 'full' for the default schedules; 'none' for a `reconnectAfterMs`/`rejoinAfterMs` the app gives
    */
   jitter?: JitterMode;
+  /**
+   * A connection that closes sooner than this after opening counts as a failed attempt (the reconnect
+   * backoff keeps growing and the circuit breaker counts it), and so does a channel erroring this soon
+   * after its join. Longer-lived ones reset the count. @default 1000
+   */
+  healthyAfterMs?: number;
+  /**
+   * Stops retrying for `coolDownMs` after `threshold` failed or short-lived connections in a row (socket
+   * status `'suspended'`, `socket:circuit_open` telemetry, `onError` with `CircuitOpenError`), then tries
+   * once; `connect()` or the page coming online/visible tries at once. The same bound holds for a channel
+   * whose joins keep failing or erroring (`channel:circuit_open`, its `onError` gets the error). `false`
+   * retries forever at the backoff's last delay. @default { threshold: 10, coolDownMs: 30000 }
+   */
+  circuitBreaker?: Partial<CircuitBreakerSettings> | false;
   /** Source of randomness for jitter, returning [0, 1). Inject for deterministic tests. @default Math.random */
   random?: () => number;
   /** Clock and timers every socket and channel timer goes through. @default platform timers (unref'd in Node) */
@@ -97,8 +114,9 @@ export interface SocketOptions {
    */
   maxReconnectAttempts?: number;
   /**
-   * Most frames held while the transport is not open (socket buffer), and most pushes each channel holds
-   * while not joined. A positive integer, or `Infinity` to opt into unbounded buffers. @default 1000
+   * Most pushes each channel holds while not joined (or offline), and most raw `socket.push()` frames held
+   * while the transport is not open. Joins, leaves and heartbeats never wait in these buffers and are never
+   * dropped. A positive integer, or `Infinity` to opt into unbounded buffers. @default 1000
    */
   sendBufferLimit?: number;
   /**
@@ -108,12 +126,20 @@ export interface SocketOptions {
    */
   overflowPolicy?: OverflowPolicy;
   /**
-   * Pushes sent but not yet answered when the connection drops: `'resend'` them after the rejoin, in
-   * order, ahead of pushes made while offline (at-least-once: nothing lost, the server may see one twice)
-   * or `'fail'` them at once with `ConnectionLostError` (at-most-once). phoenix.js lets them time out.
-   * @default 'resend'
+   * Pushes sent but not yet answered when the connection drops (or their channel crashes): `'fail'` them at
+   * once with `ConnectionLostError` / `ChannelCrashedError` (at-most-once: a push never runs twice on the
+   * server; phoenix.js lets them time out instead), or `'resend'` them after the rejoin, in order, ahead of
+   * pushes made while offline, at most `maxResends` times each (at-least-once: only for idempotent
+   * handlers). One push can opt in alone with `channel.push(event, payload, { maxResends })`.
+   * @default 'fail'
    */
   inFlightPolicy?: InFlightPolicy;
+  /**
+   * Under `inFlightPolicy: 'resend'`, how often one push may be resent; after that it fails with
+   * `ConnectionLostError`. Bounds what one push that makes the server drop the connection can cost:
+   * at most this many extra reconnects. @default 1
+   */
+  maxResends?: number;
   /** Debug logger, phoenix.js style. Costs nothing when absent. @default null */
   logger?: Logger | null;
   /** phoenix.js: `true` logs to `console` when no `logger` is given. @default false */
@@ -217,7 +243,10 @@ export const DEFAULT_SOCKET_OPTIONS = /* @__PURE__ */ Object.freeze({
   maxReconnectAttempts: Infinity,
   sendBufferLimit: 1000,
   overflowPolicy: 'drop-oldest' as OverflowPolicy,
-  inFlightPolicy: 'resend' as InFlightPolicy,
+  inFlightPolicy: 'fail' as InFlightPolicy,
+  maxResends: 1,
+  healthyAfterMs: 1000,
+  circuitBreaker: /* @__PURE__ */ Object.freeze({ threshold: 10, coolDownMs: 30_000 }) as CircuitBreakerSettings,
   binaryType: 'arraybuffer' as const,
   longpollerTimeout: 20_000,
   autoConnect: false,
@@ -235,7 +264,13 @@ export interface ResolvedSocketOptions {
   readonly heartbeatTimeoutMs: number;
   readonly reconnectAfterMs: BackoffSchedule;
   readonly rejoinAfterMs: BackoffSchedule;
+  /** Jitter of reconnect delays. */
   readonly jitter: JitterMode;
+  /** Jitter of rejoin delays. */
+  readonly rejoinJitter: JitterMode;
+  readonly healthyAfterMs: number;
+  readonly circuitBreaker: CircuitBreakerSettings | null;
+  readonly maxResends: number;
   readonly random: () => number;
   readonly scheduler: Scheduler;
   readonly reconnect: boolean;
@@ -329,6 +364,10 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     fail('type', 'scheduler', 'an object with setTimeout, clearTimeout and now', scheduler);
   }
 
+  const reconnectAfterMs = schedule(o, 'reconnectAfterMs');
+  const rejoinAfterMs = schedule(o, 'rejoinAfterMs');
+  const jitter = oneOf<JitterMode>(o, 'jitter', ['full', 'none']);
+
   return Object.freeze({
     transport,
     transportOptions,
@@ -336,9 +375,14 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     heartbeatIntervalMs,
     heartbeatTimeoutMs:
       ms(o, 'heartbeatTimeoutMs', false) ?? (heartbeatIntervalMs > 0 ? heartbeatIntervalMs : d.heartbeatIntervalMs),
-    reconnectAfterMs: schedule(o, 'reconnectAfterMs') ?? d.reconnectAfterMs,
-    rejoinAfterMs: schedule(o, 'rejoinAfterMs') ?? d.rejoinAfterMs,
-    jitter: oneOf<JitterMode>(o, 'jitter', ['full', 'none']) ?? d.jitter,
+    reconnectAfterMs: reconnectAfterMs ?? d.reconnectAfterMs,
+    rejoinAfterMs: rejoinAfterMs ?? d.rejoinAfterMs,
+    // An app that wrote its own schedule meant those delays: jitter only when it asks for it too.
+    jitter: jitter ?? (reconnectAfterMs === undefined ? d.jitter : 'none'),
+    rejoinJitter: jitter ?? (rejoinAfterMs === undefined ? d.jitter : 'none'),
+    healthyAfterMs: ms(o, 'healthyAfterMs', true) ?? d.healthyAfterMs,
+    circuitBreaker: circuitBreakerOf(o.circuitBreaker),
+    maxResends: countOrInfinity(o, 'maxResends', 0) ?? d.maxResends,
     random,
     scheduler,
     reconnect: bool(o, 'reconnect') ?? d.reconnect,
@@ -359,6 +403,17 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     autoConnect: bool(o, 'autoConnect') ?? d.autoConnect,
     assigns: assignsOf(o.assigns),
   });
+}
+
+function circuitBreakerOf(value: unknown): CircuitBreakerSettings | null {
+  const d = DEFAULT_SOCKET_OPTIONS.circuitBreaker;
+  if (value === undefined) return d;
+  if (value === false) return null;
+  if (!isPlainObject(value)) fail('type', 'circuitBreaker', 'false or { threshold, coolDownMs }', value);
+  const named = { 'circuitBreaker.threshold': value.threshold, 'circuitBreaker.coolDownMs': value.coolDownMs };
+  const threshold = countOrInfinity(named, 'circuitBreaker.threshold', 1) ?? d.threshold;
+  const coolDownMs = ms(named, 'circuitBreaker.coolDownMs', false) ?? d.coolDownMs;
+  return Object.freeze({ threshold, coolDownMs });
 }
 
 function assignsOf(value: unknown): Readonly<Record<string, unknown>> {

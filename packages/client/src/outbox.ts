@@ -1,16 +1,25 @@
 /**
- * The socket-level send buffer: frames handed to the socket while no transport is open wait here (bounded,
- * with the configured overflow policy) and go out in order when one opens.
+ * The socket-level send buffer of raw `socket.push()` frames (phoenix.js's API): frames handed to the
+ * socket while no transport is open wait here (bounded, with the configured overflow policy) and go out
+ * in order when one opens. Channels never use it: joins wait in their channel and go out when the socket
+ * opens, pushes wait in their channel's buffer until the rejoin.
  */
-import { SendBuffer, type HostedChannel, type OverflowPolicy } from '@phx-socket/channel';
-import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
+import { SendBuffer, type OverflowPolicy } from '@phx-socket/channel';
+import type { Message } from '@phx-socket/transport';
 import type { Telemetry } from './telemetry';
+
+/** Settings of an {@link Outbox}. */
+export interface OutboxOptions {
+  limit: number;
+  policy: OverflowPolicy;
+  telemetry: Telemetry;
+}
 
 /**
  * A bounded FIFO of messages for the next open transport. A full buffer emits `buffer:overflow`.
  *
  * @example
- * const outbox = new Outbox({ limit: 1000, policy: 'drop-oldest', telemetry, channelFor: (ref, topic) => router.byRef(ref, topic) });
+ * const outbox = new Outbox({ limit: 1000, policy: 'drop-oldest', telemetry });
  * if (!outbox.push(message)) throw new BufferOverflowError(message.topic, message.event, 1000);
  * transport.onopen = () => outbox.flush((m) => send(m));
  */
@@ -21,23 +30,9 @@ export class Outbox {
   }
 
   readonly #buffer: SendBuffer<Message>;
+  readonly #options: OutboxOptions;
 
-  readonly #options: {
-      limit: number;
-      policy: OverflowPolicy;
-      telemetry: Telemetry;
-      /** The channel a join_ref (on `topic`) is bound to, if any. */
-      channelFor: (joinRef: string, topic: string) => HostedChannel | undefined;
-    };
-  constructor(
-    options: {
-      limit: number;
-      policy: OverflowPolicy;
-      telemetry: Telemetry;
-      /** The channel a join_ref (on `topic`) is bound to, if any. */
-      channelFor: (joinRef: string, topic: string) => HostedChannel | undefined;
-    },
-  ) {
+  constructor(options: OutboxOptions) {
     this.#options = options;
     this.#buffer = new SendBuffer<Message>({ limit: options.limit, policy: options.policy, onOverflow: (dropped) => this.#overflowed(dropped) });
   }
@@ -52,21 +47,9 @@ export class Outbox {
     return this.#buffer.push(message);
   }
 
-  /** Hands every still-relevant frame to `send`, oldest first, and empties the buffer. */
+  /** Hands every frame to `send`, oldest first, and empties the buffer. */
   flush(send: (message: Message) => void): void {
-    this.#buffer.drain((message) => {
-      if (!this.#isSuperseded(message)) send(message);
-    });
-  }
-
-  /**
-   * A join buffered while down is superseded once its channel errored, closed or joined again: the channel
-   * rejoins by itself when the socket opens, and sending the old join too would join twice.
-   */
-  #isSuperseded(message: Message): boolean {
-    if (message.event !== CHANNEL_EVENTS.join || message.joinRef === null) return false;
-    const channel = this.#options.channelFor(message.joinRef, message.topic);
-    return channel === undefined || channel.state !== 'joining' || channel.joinRef !== message.joinRef;
+    this.#buffer.drain(send);
   }
 
   #overflowed(dropped: Message): void {

@@ -11,8 +11,15 @@ export interface ReconnectorOptions {
   schedule: BackoffSchedule;
   jitter: JitterMode;
   random: () => number;
-  /** A connection open this long counts as healthy and resets the retry count, ms. */
+  /**
+   * A connection open this long counts as healthy and resets the retry count, ms. One that closes
+   * sooner counts as a failed attempt.
+   */
   stableAfterMs: number;
+  /** A connection made after the count reached `circuitThreshold` proved healthy; `openMs` since it tripped. */
+  onRecovered?: (openMs: number) => void;
+  /** The retry count at which the circuit breaker opens (Infinity: never). */
+  circuitThreshold?: number;
   /** Retries allowed since the last healthy connection. */
   maxAttempts: number;
 }
@@ -26,9 +33,9 @@ export interface ScheduledRetry {
 }
 
 /**
- * Retry bookkeeping. Resetting only after a connection stayed up (`stableAfterMs`) or was proven by the
- * app (`markHealthy`, e.g. a channel joined) keeps a server that accepts and drops at once from being
- * hammered at the shortest delay.
+ * Retry bookkeeping. Resetting only after a connection stayed up (`stableAfterMs`) keeps a server that
+ * accepts and drops at once (a push that makes it disconnect the socket, a revoked token) from being
+ * hammered at the shortest delay: each short-lived connection is one more failed attempt.
  *
  * @example
  * const r = new Reconnector({ scheduler, schedule, jitter: 'full', random: Math.random, stableAfterMs: 30_000, maxAttempts: Infinity });
@@ -38,6 +45,8 @@ export class Reconnector {
   #timer: TimerHandle | null = null;
   #stableTimer: TimerHandle | null = null;
   #retries = 0;
+  /** When the circuit first opened in this run of failures (scheduler time), else null. */
+  #trippedAt: number | null = null;
 
   readonly #options: ReconnectorOptions;
 
@@ -65,12 +74,21 @@ export class Reconnector {
     return this.#retries + 1;
   }
 
-  /** Starts the timer for the next retry; `run` is called when it fires. Replaces a pending one. */
-  schedule(run: () => void): ScheduledRetry {
+  /** True when the retry count reached the circuit breaker's threshold. */
+  get circuitOpen(): boolean {
+    return this.#retries >= (this.#options.circuitThreshold ?? Infinity);
+  }
+
+  /**
+   * Starts the timer for the next retry (after `delayMs`, else the schedule's delay for it); `run` is
+   * called when it fires. Replaces a pending one.
+   */
+  schedule(run: () => void, delayMs?: number): ScheduledRetry {
     this.cancel();
     const { scheduler, schedule, jitter, random } = this.#options;
     const attempt = this.#retries + 1;
-    const delayMs = backoffDelay(attempt, schedule, jitter, random);
+    if (delayMs === undefined) delayMs = backoffDelay(attempt, schedule, jitter, random);
+    else if (this.#trippedAt === null) this.#trippedAt = scheduler.now();
     this.#timer = scheduler.setTimeout(() => {
       this.#timer = null;
       run();
@@ -97,6 +115,9 @@ export class Reconnector {
     this.#stableTimer = this.#options.scheduler.setTimeout(() => {
       this.#stableTimer = null;
       this.#retries = 0;
+      const trippedAt = this.#trippedAt;
+      this.#trippedAt = null;
+      if (trippedAt !== null) this.#options.onRecovered?.(this.#options.scheduler.now() - trippedAt);
     }, this.#options.stableAfterMs);
   }
 
@@ -105,17 +126,12 @@ export class Reconnector {
     this.#clearStable();
   }
 
-  /** The app proved the connection healthy (a channel joined): forget past retries now. */
-  markHealthy(): void {
-    this.#clearStable();
-    this.#retries = 0;
-  }
-
   /** Forgets everything (an explicit `connect()` or `disconnect()`). */
   reset(): void {
     this.cancel();
     this.#clearStable();
     this.#retries = 0;
+    this.#trippedAt = null;
   }
 
   #clearStable(): void {

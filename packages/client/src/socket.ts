@@ -8,6 +8,7 @@ import {
   Channel,
   type ChannelHost,
   type ChannelParams,
+  type CircuitBreakerSettings,
   type EventMap,
   type HostedChannel,
   type InFlightPolicy, OverflowPolicy,
@@ -73,6 +74,12 @@ export class Socket implements ChannelHost {
   readonly sendBufferLimit: number;
   readonly overflowPolicy: OverflowPolicy;
   readonly inFlightPolicy: InFlightPolicy;
+  /** Resends allowed per push under `inFlightPolicy: 'resend'`. */
+  readonly maxResends: number;
+  /** A connection or join ending sooner than this counts as failed, ms. */
+  readonly healthyAfterMs: number;
+  /** When retrying pauses (null: never). */
+  readonly circuitBreaker: CircuitBreakerSettings | null;
   /**
    * App data that lives as long as this socket, across reconnects and hibernation: the client side of
    * Phoenix's `socket.assigns`. Functions given as `params` or `authToken` can read it at every connect.
@@ -123,14 +130,12 @@ export class Socket implements ChannelHost {
     this.sendBufferLimit = this.options.sendBufferLimit;
     this.overflowPolicy = this.options.overflowPolicy;
     this.inFlightPolicy = this.options.inFlightPolicy;
+    this.maxResends = this.options.maxResends;
+    this.healthyAfterMs = this.options.healthyAfterMs;
+    this.circuitBreaker = this.options.circuitBreaker;
     this.assigns = { ...this.options.assigns };
     this.callbacks = new SocketCallbacks((error, where) => this.reportError(error, where));
-    this.outbox = new Outbox({
-      limit: this.sendBufferLimit,
-      policy: this.overflowPolicy,
-      telemetry: this.telemetry,
-      channelFor: (joinRef, topic) => this.router.byRef(joinRef, topic),
-    });
+    this.outbox = new Outbox({ limit: this.sendBufferLimit, policy: this.overflowPolicy, telemetry: this.telemetry });
     this.supervisor = new Supervisor(endPoint, displayURL(endPoint), this.options, this.telemetry, () => this.params, {
       opened: () => this.opened(),
       frame: (event) => this.inbound.frame(event),
@@ -243,10 +248,12 @@ export class Socket implements ChannelHost {
   }
 
   /**
-   * @internal ChannelHost: sends now, or buffers while the transport is not open. Throws the transport's
-   * typed refusal of this frame (a binary push over LongPoll: `LongPollBinaryError`), so the push fails with it.
+   * @internal ChannelHost: sends now; false (nothing sent, nothing buffered) while the transport is not
+   * open, so the channel keeps the push. Throws the transport's typed refusal of this frame (a binary push
+   * over LongPoll: `LongPollBinaryError`), so the push fails with it.
    */
-  send(message: Message): void {
+  send(message: Message): boolean {
+    if (!this.isConnected()) return false;
     if (this.features.tap !== null) {
       const tapped = this.features.tap.outbound(message);
       if (tapped === null) {
@@ -255,11 +262,9 @@ export class Socket implements ChannelHost {
       }
       message = tapped;
     }
-    if (!this.isConnected()) this.outbox.push(message);
-    else {
-      const refused = this.transmitter.transmit(message);
-      if (refused !== undefined) throw refused;
-    }
+    const refused = this.transmitter.transmit(message);
+    if (refused !== undefined) throw refused;
+    return true;
   }
 
   /** Measures a round trip: `callback(rttMs)` on the reply. False (and no call) when not connected. */
@@ -306,7 +311,7 @@ export class Socket implements ChannelHost {
 
   /** @internal ChannelHost: jittered rejoin delay for try `tries`. */
   rejoinAfterMs(tries: number): number {
-    return backoffDelay(tries, this.options.rejoinAfterMs, this.options.jitter, this.options.random, 10_000);
+    return backoffDelay(tries, this.options.rejoinAfterMs, this.options.rejoinJitter, this.options.random, 10_000);
   }
 
   /** Jittered reconnect delay for try `tries` (what the socket waits before reconnecting). */
@@ -398,9 +403,8 @@ export class Socket implements ChannelHost {
     }
   }
 
-  /** @internal ChannelHost: telemetry from channels. A joined channel proves the connection healthy. */
+  /** @internal ChannelHost: telemetry from channels. */
   emit<K extends TelemetryEventName>(name: K, event: TelemetryEventMap[K]): void {
-    if (name === 'channel:joined') this.supervisor.markHealthy();
     this.telemetry.emit(name, event);
   }
 

@@ -48,10 +48,7 @@ export interface SupervisorHooks {
 
 /** How long `disconnect()` waits for the transport to confirm the close before letting it go, ms. */
 const CLOSE_WAIT_MS = 3000;
-/** Counts a connection as healthy when heartbeats are off (`heartbeatIntervalMs: 0`), ms. */
-const STABLE_WITHOUT_HEARTBEAT_MS = 30_000;
-
-type Reconnecting = Extract<SocketState, { status: 'reconnecting' }>;
+type Waiting = Extract<SocketState, { status: 'reconnecting' | 'suspended' }>;
 
 /**
  * Drives the connection state machine. `epoch` is bumped by every connect and disconnect so the late
@@ -102,7 +99,7 @@ export class Supervisor {
     this.#telemetry = telemetry;
     this.#params = params;
     this.#hooks = hooks;
-    const { scheduler, heartbeatIntervalMs, heartbeatTimeoutMs } = options;
+    const { scheduler, heartbeatIntervalMs, heartbeatTimeoutMs, circuitBreaker } = options;
     this.machine = new ConnectionStateMachine(telemetry, (from, to) =>
       hooks.reportError(new Error(`illegal connection transition ${from} -> ${to}`), 'connection state'),
     );
@@ -111,8 +108,10 @@ export class Supervisor {
       schedule: options.reconnectAfterMs,
       jitter: options.jitter,
       random: options.random,
-      stableAfterMs: heartbeatIntervalMs > 0 ? heartbeatIntervalMs : STABLE_WITHOUT_HEARTBEAT_MS,
+      stableAfterMs: options.healthyAfterMs,
       maxAttempts: options.maxReconnectAttempts,
+      circuitThreshold: circuitBreaker?.threshold ?? Infinity,
+      onRecovered: (openMs) => telemetry.emit('socket:circuit_closed', { measurements: { open_ms: openMs }, metadata: {} }),
     });
     this.#heartbeat = new Heartbeat(
       { intervalMs: heartbeatIntervalMs, timeoutMs: heartbeatTimeoutMs, scheduler },
@@ -146,16 +145,13 @@ export class Supervisor {
     this.#heartbeat.stretch(intervalMs);
   }
 
-  /** A channel joined: the connection is healthy, forget past retries. */
-  markHealthy(): void {
-    this.#reconnector.markHealthy();
-  }
-
   connect(): void {
     const status = this.machine.status;
     if (status === 'connecting' || status === 'open') return;
     if (status === 'closing') this.#finishClosing({ code: 1000, reason: 'replaced by connect()', wasClean: false });
     if (this.#stopWatchingPage === null) this.#stopWatchingPage = watchPage(() => this.#wake());
+    // A waiting socket keeps its count (the backoff goes on growing); an open circuit starts over: the app
+    // asked for a try now.
     if (status === 'reconnecting') this.#attempt(this.#reconnector.begin());
     else {
       this.#reconnector.reset();
@@ -347,7 +343,7 @@ export class Supervisor {
     for (const callback of wait?.callbacks ?? []) this.#runIsolated(callback, 'disconnect callback');
   }
 
-  /** After an unrequested close: waits (backoff) and tries again, or gives up. */
+  /** After an unrequested close: waits (backoff) and tries again, pauses (circuit open), or gives up. */
   #scheduleReconnect(reason: string, lastClose: CloseInfo | null): void {
     const r = this.#reconnector;
     const closed = (why: 'reconnect_disabled' | 'reconnect_exhausted'): void =>
@@ -356,6 +352,22 @@ export class Supervisor {
     if (r.exhausted) {
       closed('reconnect_exhausted');
       const error = new ReconnectExhaustedError(r.attempts);
+      this.#telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
+      this.#hooks.error(error);
+      return;
+    }
+    const breaker = this.#options.circuitBreaker;
+    if (breaker !== null && r.circuitOpen) {
+      const retry = r.schedule(() => this.#retryNow(), breaker.coolDownMs);
+      this.machine.transition({
+        status: 'suspended',
+        failures: r.attempts,
+        coolDownMs: breaker.coolDownMs,
+        resumeAt: retry.nextAttemptAt,
+        reason,
+        lastClose,
+      });
+      const error = this.machine.lastCircuitError;
       this.#telemetry.emit('socket:error', { measurements: {}, metadata: { error } });
       this.#hooks.error(error);
       return;
@@ -370,17 +382,19 @@ export class Supervisor {
   }
 
   #retryNow(): void {
-    if (this.machine.status !== 'reconnecting') return;
-    if (isPageHidden()) {
-      this.machine.transition({ ...(this.machine.state as Reconnecting), delayMs: null, nextAttemptAt: null });
+    const status = this.machine.status;
+    if (status !== 'reconnecting' && status !== 'suspended') return;
+    if (isPageHidden() && status === 'reconnecting') {
+      this.machine.transition({ ...(this.machine.state as Waiting & { status: 'reconnecting' }), delayMs: null, nextAttemptAt: null });
       return;
     }
     this.#attempt(this.#reconnector.begin());
   }
 
-  /** The page became visible or came online: a socket waiting to reconnect tries now. */
+  /** The page became visible or came online: a socket waiting to reconnect (or cooling down) tries now. */
   #wake(): void {
-    if (this.machine.status === 'reconnecting') this.#retryNow();
+    const status = this.machine.status;
+    if (status === 'reconnecting' || status === 'suspended') this.#retryNow();
   }
 
   #runIsolated(fn: () => void, where: string): void {

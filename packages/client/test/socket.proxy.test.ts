@@ -256,6 +256,7 @@ describe.each([
     await room.join();
     const rejoined = s.waitFor('join', (e) => e.status === 'ok' && e.topic === 'room:2');
     await s.dropAll();
+    await until(() => !live.isConnected(), 5000, 'saw the drop');
     const buffered = room.push('echo', { while: 'offline' });
     await rejoined;
     await expect(buffered).resolves.toEqual({ while: 'offline' });

@@ -28,10 +28,10 @@ describe('Socket reconnects', () => {
     expect(rooms.map((r) => r.state)).toEqual(['joined', 'joined']);
   });
 
-  it('resends a push the dead connection never delivered, once, after the rejoin', async () => {
+  it('resends a push the dead connection never delivered, once, after the rejoin, when inFlightPolicy is resend', async () => {
     const s = await server();
     echoRooms(s);
-    const client = await connected(socket(s.url));
+    const client = await connected(socket(s.url, { inFlightPolicy: 'resend' }));
     const room = client.channel('room:inflight');
     await room.join();
     const received: unknown[] = [];
@@ -51,10 +51,14 @@ describe('Socket reconnects', () => {
     expect(room.state).toBe('joined');
   });
 
-  it('fails an unanswered push with ConnectionLostError when inFlightPolicy is fail', async () => {
+  it('fails an unanswered push with ConnectionLostError by default, and never sends it again', async () => {
     const s = await server();
     echoRooms(s);
-    const client = await connected(socket(s.url, { inFlightPolicy: 'fail' }));
+    const received: unknown[] = [];
+    s.on('message', ({ message }) => {
+      if (message.event === 'msg') received.push(message.payload);
+    });
+    const client = await connected(socket(s.url));
     const room = client.channel('room:inflight');
     await room.join();
     s.stall();
@@ -62,7 +66,9 @@ describe('Socket reconnects', () => {
     await until(() => push.ref !== null);
     await s.dropAll(1006);
     s.resume();
-    await expect(push).rejects.toMatchObject({ code: 'connection_lost' });
+    await expect(push).rejects.toMatchObject({ code: 'connection_lost', resends: 0 });
+    await until(() => room.state === 'joined', 5000, 'rejoined');
+    expect(received).toEqual([]);
   });
 
   it('after restart (close code 1012): the socket comes back and rejoins', async () => {
