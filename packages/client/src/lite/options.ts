@@ -73,6 +73,10 @@ export const DEFAULT_LITE_OPTIONS = /* @__PURE__ */ Object.freeze({
   scheduler: realScheduler,
 } satisfies Partial<ResolvedLiteOptions>);
 
+/** Jitter for a schedule: the default schedules are jittered, an app's own schedule is used as given. */
+export const jitterOf = (schedule: BackoffSchedule): 'full' | 'none' =>
+  schedule === DEFAULT_LITE_OPTIONS.reconnectAfterMs || schedule === DEFAULT_LITE_OPTIONS.rejoinAfterMs ? 'full' : 'none';
+
 /**
  * Timers clamp longer delays (and Infinity) to ~1 ms, which would turn "never" into "at once": a timeout
  * firing immediately, a heartbeat dropping every connection.

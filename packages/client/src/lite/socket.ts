@@ -18,7 +18,7 @@ import { backoffDelay, type BackoffSchedule } from '../backoff';
 import { buildEndpointURL } from '../endpoint';
 import { Channel } from './channel';
 import type { Push } from './push';
-import { resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
+import { jitterOf, resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
 
 /** What `onClose` callbacks receive: the transport's close event, or ours for closes we decided. */
 export interface LiteCloseEvent {
@@ -89,6 +89,8 @@ export class Socket {
   #callbacks: (string | Callbacks[Kind])[] = [];
   #wantClosed = true;
   #tries = 0;
+  /** When the current connection opened (scheduler time); one that closes within a second was a failed try. */
+  #openedAt: number | null = null;
   #reconnectTimer: TimerHandle | null = null;
   #heartbeatTimer: TimerHandle | null = null;
   #heartbeatRef: string | null = null;
@@ -247,7 +249,7 @@ export class Socket {
   }
 
   #opened(): void {
-    this.#tries = 0;
+    this.#openedAt = this.scheduler.now();
     this.#heartbeatRef = null;
     this.#beatLater();
     this.#emit('open');
@@ -314,7 +316,10 @@ export class Socket {
     this.#eachChannel((channel) => channel._down({ reason: 'socket_closed', code }));
     this.#emit('close', { code, reason: reason ?? '', wasClean: wasClean ?? false });
     if (this.#wantClosed) return;
-    const delay = backoffDelay(++this.#tries, this.#o.reconnectAfterMs, 'full', Math.random);
+    // A server that accepts and drops at once keeps the backoff growing; a connection that lived resets it.
+    if (this.#openedAt !== null && this.scheduler.now() - this.#openedAt >= 1000) this.#tries = 0;
+    this.#openedAt = null;
+    const delay = backoffDelay(++this.#tries, this.#o.reconnectAfterMs, jitterOf(this.#o.reconnectAfterMs), Math.random);
     const timer = (this.#reconnectTimer = this.scheduler.setTimeout(() => {
       this.#reconnectTimer = null;
       this.connect();

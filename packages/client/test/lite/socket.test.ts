@@ -199,7 +199,7 @@ describe('lite Socket: reconnecting', () => {
     expect(await room.push('echo', { back: true })).toEqual({ back: true });
   });
 
-  it('draws each reconnect delay with full jitter between 10 ms and the scheduled value', async () => {
+  it('waits exactly the reconnectAfterMs the app gave, without jitter', async () => {
     const s = await server();
     const clock = new ManualScheduler();
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
@@ -207,11 +207,48 @@ describe('lite Socket: reconnecting', () => {
     const closed = nextClose(client);
     await s.dropAll();
     await closed;
-    clock.advance(504); // 10 + (1000 - 10) * 0.5 = 505
+    clock.advance(999);
     expect(client.connectionState()).toBe('closed');
     clock.advance(1);
     expect(client.connectionState()).toBe('connecting');
     await nextOpen(client);
+  });
+
+  it('draws each delay of the default reconnect schedule with full jitter', async () => {
+    const s = await server();
+    const clock = new ManualScheduler();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const client = await connected(socket(s.url, { scheduler: clock, reconnectAfterMs: undefined }));
+    const closed = nextClose(client);
+    await s.dropAll();
+    await closed;
+    // The first default step is 10 ms, the jitter floor: the second (50 ms) shows the draw.
+    clock.advance(10);
+    await nextOpen(client);
+    const again = nextClose(client);
+    await s.dropAll();
+    await again;
+    clock.advance(29); // 10 + (50 - 10) * 0.5 = 30
+    expect(client.connectionState()).toBe('closed');
+    clock.advance(1);
+    expect(client.connectionState()).toBe('connecting');
+    await nextOpen(client);
+  });
+
+  it('counts a connection the server closes within a second of opening as a failed try, so the backoff grows', async () => {
+    const s = await server();
+    const clock = new ManualScheduler();
+    const tries: number[] = [];
+    const client = await connected(socket(s.url, { scheduler: clock, reconnectAfterMs: (n) => (tries.push(n), 100) }));
+    for (let i = 1; i <= 3; i++) {
+      const closed = nextClose(client);
+      await s.dropAll();
+      await closed;
+      const open = nextOpen(client);
+      clock.advance(100);
+      await open;
+    }
+    expect(tries).toEqual([1, 2, 3]);
   });
 
   it('backs off further with every failed attempt and starts over from the first step once connected', async () => {
@@ -237,6 +274,7 @@ describe('lite Socket: reconnecting', () => {
     const open = nextOpen(client);
     clock.advance(400);
     await open;
+    clock.advance(1000); // the connection stays up a second: healthy
 
     await s.dropAll();
     await until(() => closes === 5);
