@@ -44,6 +44,31 @@ describe('resolveOptions', () => {
     expect(o.serializer.encode({ joinRef: null, ref: '1', topic: 't', event: 'e', payload: {} })).toContain('"topic":"t"');
   });
 
+  it('defaults delivery to at-most-once with a circuit breaker, and validates the new options by name', () => {
+    const o = resolveOptions();
+    expect(o.inFlightPolicy).toBe('fail');
+    expect(o.maxResends).toBe(1);
+    expect(o.healthyAfterMs).toBe(1000);
+    expect(o.circuitBreaker).toEqual({ threshold: 10, coolDownMs: 30_000 });
+    expect(resolveOptions({ circuitBreaker: false }).circuitBreaker).toBeNull();
+    expect(resolveOptions({ circuitBreaker: { threshold: 3 } }).circuitBreaker).toEqual({ threshold: 3, coolDownMs: 30_000 });
+    expect(() => resolveOptions({ circuitBreaker: { threshold: 0 } })).toThrow(/circuitBreaker.threshold/);
+    expect(() => resolveOptions({ circuitBreaker: { coolDownMs: -1 } })).toThrow(/circuitBreaker.coolDownMs/);
+    expect(() => resolveOptions({ circuitBreaker: true as never })).toThrow(/circuitBreaker/);
+    expect(() => resolveOptions({ maxResends: 1.5 })).toThrow(/maxResends/);
+    expect(() => resolveOptions({ healthyAfterMs: -5 })).toThrow(/healthyAfterMs/);
+  });
+
+  it('jitters only the default schedules unless jitter is given', () => {
+    expect(resolveOptions().jitter).toBe('full');
+    expect(resolveOptions().rejoinJitter).toBe('full');
+    const own = resolveOptions({ reconnectAfterMs: () => 200 });
+    expect(own.jitter).toBe('none');
+    expect(own.rejoinJitter).toBe('full');
+    expect(resolveOptions({ reconnectAfterMs: 200, jitter: 'full' }).jitter).toBe('full');
+    expect(resolveOptions({ rejoinAfterMs: 500 }).rejoinJitter).toBe('none');
+  });
+
   it('turns debug on into a console logger', () => {
     expect(resolveOptions({ debug: true }).logger).toBeTypeOf('function');
   });

@@ -88,6 +88,34 @@ describe('Socket page signals', () => {
     expect(socket.state).toMatchObject({ status: 'connecting', attempt: 1 });
   });
 
+  it("resumes a socket whose circuit opened at once when the page comes back 'online' or visible", () => {
+    const socket = new Socket('ws://example.test/socket', {
+      transport: FakeTransport,
+      scheduler: clock,
+      reconnectAfterMs: 10,
+      circuitBreaker: { threshold: 2, coolDownMs: 60_000 },
+    });
+    socket.connect();
+    FakeTransport.last.serverClose(1006);
+    clock.advance(10);
+    FakeTransport.last.serverClose(1006);
+    clock.advance(10);
+    FakeTransport.last.serverClose(1006);
+    expect(socket.state).toMatchObject({ status: 'suspended', failures: 2, coolDownMs: 60_000 });
+    clock.advance(30_000);
+    expect(FakeTransport.instances).toHaveLength(3);
+    win.dispatchEvent(new Event('online'));
+    expect(FakeTransport.instances).toHaveLength(4);
+    FakeTransport.last.serverClose(1006);
+    expect(socket.state).toMatchObject({ status: 'suspended' });
+    doc.setHidden(true);
+    doc.setHidden(false);
+    expect(FakeTransport.instances).toHaveLength(5);
+    FakeTransport.last.open();
+    clock.advance(1000);
+    expect(socket.state).toMatchObject({ status: 'open' });
+  });
+
   it('stops listening to the page after disconnect()', () => {
     const socket = make();
     socket.connect();
