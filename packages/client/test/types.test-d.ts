@@ -38,3 +38,18 @@ new Socket('ws://x/socket', { params: async () => ({ token: 't' }), authToken: (
 
 // @ts-expect-error state is read-only
 socket.state = state;
+
+// Push options: a timeout number (phoenix.js) or an options object; misuse does not compile.
+room.push('send', { body: 'hi' }, 5000);
+room.push('send', { body: 'hi' }, { timeoutMs: 5000, maxResends: 1 });
+// @ts-expect-error maxResends is a number
+room.push('send', { body: 'hi' }, { maxResends: 'twice' });
+// @ts-expect-error unknown push option
+room.push('send', { body: 'hi' }, { retries: 2 });
+
+socket.telemetry.on('socket:circuit_open', (e) => e.measurements.failures + e.measurements.cool_down_ms);
+socket.telemetry.on('channel:circuit_open', (e) => e.metadata.topic.length);
+if (state.status === 'suspended') state.resumeAt.toFixed();
+new Socket('/socket', { circuitBreaker: false, healthyAfterMs: 500, inFlightPolicy: 'resend', maxResends: 2 });
+// @ts-expect-error the breaker is an object or false
+new Socket('/socket', { circuitBreaker: true });
