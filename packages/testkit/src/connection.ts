@@ -33,6 +33,7 @@ export interface ConnectionInit {
   readonly codec: Codec;
   readonly assigns: Assigns;
   readonly transport: TransportKind;
+  readonly socketId: string | null;
 }
 
 /**
@@ -47,6 +48,7 @@ export class Connection implements ConnectionHandle, ChannelHost {
   readonly authToken: string | undefined;
   readonly assigns: Assigns;
   readonly transport: TransportKind;
+  readonly socketId: string | null;
   private readonly codec: Codec;
   private readonly channels = new Map<string, ChannelProcess>();
   private readonly inbox: SerialQueue;
@@ -66,6 +68,7 @@ export class Connection implements ConnectionHandle, ChannelHost {
     this.assigns = init.assigns;
     this.codec = init.codec;
     this.transport = init.transport;
+    this.socketId = init.socketId;
     this.inbox = new SerialQueue(() => undefined);
     this.outbound = new OutboundQueue((data) => this.writeNow(data), () => hub.replyDelayMs);
   }

@@ -28,6 +28,7 @@ export type {
   NoReplyResult,
   ReplyResult,
   ReplyStatus,
+  SocketIdHandler,
   StopResult,
   TransportKind,
 } from './types';
@@ -61,3 +62,13 @@ export {
 } from './errors';
 export type { TestkitErrorCode } from './errors';
 export { ManualScheduler } from './manual-scheduler';
+export {
+  DEFAULT_FAULT_PROXY_OPTIONS,
+  FaultProxy,
+  startFaultProxy,
+  type FaultProxyOptions,
+  type FaultProxyStats,
+  type FrameMangler,
+  type InjectOptions,
+} from './fault-proxy';
+export { encodeServerFrame, OPCODE, WsFrameReader, type WsFrame } from './ws-frame-reader';

@@ -238,7 +238,13 @@ export class LongPollTransport {
       return this.refuse(response, LONGPOLL_STATUS.forbidden, { status: 403, url: rawUrl, reason: 'connect refused' });
     }
     const assigns: Assigns = result === true ? {} : { ...result };
-    const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols: [], authToken, codec, assigns, transport: 'longpoll' });
+    let socketId: string | null;
+    try {
+      socketId = this.options.id?.(params, { headers: request.headers, subprotocols: [], url: rawUrl, ...(authToken === undefined ? {} : { authToken }) }, assigns) ?? null;
+    } catch {
+      return this.refuse(response, LONGPOLL_STATUS.serverError, { status: 500, url: rawUrl, reason: 'id threw' });
+    }
+    const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols: [], authToken, codec, assigns, transport: 'longpoll', socketId });
     const id = randomBytes(12).toString('base64url');
     const session = new LongPollSession(id, `${id}.${this.sign(id)}`, connection, this.options.longPollWindowMs, (s) => this.sessions.delete(s.id));
     this.sessions.set(id, session);

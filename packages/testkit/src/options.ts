@@ -1,4 +1,4 @@
-import type { ConnectHandler } from './types';
+import type { ConnectHandler, SocketIdHandler } from './types';
 
 /** TLS material for an https/wss server. */
 export interface TlsOptions {
@@ -23,6 +23,13 @@ export interface ServerOptions {
    * @default accept everyone
    */
   connect?: ConnectHandler;
+  /**
+   * The socket id of an accepted connection, like `UserSocket.id/1` (e.g. `'user_socket:' + params.user`);
+   * `null`/`undefined` for none. `server.disconnectSocket(id)` closes every connection with that id, as
+   * Phoenix's `Endpoint.broadcast(id, "disconnect", %{})` does. A throw answers HTTP 500.
+   * @default no ids
+   */
+  id?: SocketIdHandler;
   /** Channels one connection may have joined; join number `maxChannels + 1` gets `{reason: 'too many channels joined'}` (Phoenix ≥ 1.8.9). @default 100 */
   maxChannels?: number;
   /** permessage-deflate, passed to `ws`. Phoenix's default is off. @default false */
@@ -49,6 +56,7 @@ export interface ResolvedServerOptions {
   readonly host: string;
   readonly path: string;
   readonly connect: ConnectHandler;
+  readonly id: SocketIdHandler | undefined;
   readonly maxChannels: number;
   readonly perMessageDeflate: PerMessageDeflateOptions;
   readonly maxPayloadBytes: number;
@@ -85,6 +93,11 @@ function positiveWindow(value: number): number {
   return value;
 }
 
+function socketIdOf(id: unknown): SocketIdHandler | undefined {
+  if (id !== undefined && typeof id !== 'function') throw new TypeError('startServer({ id }): expected a function (params, info, assigns) => string | null');
+  return id as SocketIdHandler | undefined;
+}
+
 /** Applies defaults (with `??`) and validates eagerly; throws `TypeError`/`RangeError` naming the option. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
   const path = options.path ?? DEFAULT_SERVER_OPTIONS.path;
@@ -100,6 +113,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     host: options.host ?? DEFAULT_SERVER_OPTIONS.host,
     path,
     connect,
+    id: socketIdOf(options.id),
     maxChannels,
     perMessageDeflate: options.perMessageDeflate ?? DEFAULT_SERVER_OPTIONS.perMessageDeflate,
     maxPayloadBytes: nonNegativeInteger('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_SERVER_OPTIONS.maxPayloadBytes),

@@ -225,6 +225,26 @@ export class TestServer {
     return count;
   }
 
+  /**
+   * Closes every connection whose socket id (server option `id`) is `id`, with code 1001 — what Phoenix
+   * does on `Endpoint.broadcast(id, "disconnect", %{})`, e.g. from a `handle_in` after revoking a token.
+   * LongPoll sessions with that id end too. Returns how many connections it closed.
+   *
+   * @example
+   * const server = await startServer({ id: (params) => `user_socket:${params.user}` });
+   * server.channel('room:*', { handleIn: (_e, _p, socket) => { server.disconnectSocket(socket.connection.socketId!); } });
+   */
+  disconnectSocket(id: string): number {
+    if (typeof id !== 'string') throw new TypeError('disconnectSocket(id): id must be a string');
+    let count = 0;
+    for (const connection of this.hub.connections) {
+      if (connection.socketId !== id) continue;
+      connection.close(CLOSE_CODE.goingAway, 'disconnected');
+      count++;
+    }
+    return count;
+  }
+
   /** Closes every connection (code 1012, as a draining Phoenix does) and listens again on the same port. */
   async restart(): Promise<void> {
     if (!this.listening) throw new NotListeningError('restart');

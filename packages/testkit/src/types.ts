@@ -27,6 +27,9 @@ export type ConnectResult = boolean | Assigns;
 /** Decides whether a WebSocket upgrade is accepted, like `UserSocket.connect/3`. */
 export type ConnectHandler = (params: ConnectParams, info: ConnectInfo) => ConnectResult | Promise<ConnectResult>;
 
+/** Picks an accepted connection's socket id, like `UserSocket.id/1`; `null`/`undefined` = none. */
+export type SocketIdHandler = (params: ConnectParams, info: ConnectInfo, assigns: Assigns) => string | null | undefined;
+
 /** Which endpoint a connection came through: `<path>/websocket` or `<path>/longpoll`. */
 export type TransportKind = 'websocket' | 'longpoll';
 
@@ -34,6 +37,8 @@ export type TransportKind = 'websocket' | 'longpoll';
 export interface ConnectionHandle {
   /** Unique per server: `'c1'`, `'c2'`, ... */
   readonly id: string;
+  /** The socket id from the `id` server option (Phoenix's `UserSocket.id/1`), or null. */
+  readonly socketId: string | null;
   readonly params: ConnectParams;
   readonly headers: IncomingHttpHeaders;
   readonly subprotocols: readonly string[];

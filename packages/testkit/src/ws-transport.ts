@@ -165,8 +165,15 @@ export class WebSocketTransport {
     }
     if (socket.destroyed) return;
     const assigns: Assigns = result === true ? {} : { ...result };
+    let socketId: string | null;
+    try {
+      socketId = this.options.id?.(params, { headers: request.headers, subprotocols, url: rawUrl, ...(authToken === undefined ? {} : { authToken }) }, assigns) ?? null;
+    } catch {
+      this.refuse(socket, { status: 500, url: rawUrl, reason: 'id threw' });
+      return;
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols, authToken, codec, assigns, transport: 'websocket' });
+      const connection = new Connection(this.hub, { params, headers: request.headers, subprotocols, authToken, codec, assigns, transport: 'websocket', socketId });
       this.bind(ws, connection);
     });
   }
