@@ -14,7 +14,7 @@ const only = process.env.PACKAGES ? process.env.PACKAGES.split(',') : null;
 
 /**
  * Each package lists its entry points (name → source file). `browser: true` adds a
- * `<entry>.browser.mjs` build in which every `./x.node` import is swapped for `./x.browser`. `iife` maps an
+ * `<entry>.browser.mjs` (and, for `require` under the `browser` condition, `<entry>.browser.cjs`) build in which every `./x.node` import is swapped for `./x.browser`. `iife` maps an
  * entry to [global name, file name] of a self-contained browser script.
  */
 const PACKAGES = [
@@ -112,7 +112,11 @@ for (const spec of PACKAGES) {
       input,
       external,
       plugins: [browserSwap(), ts()],
-      output: { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].browser.mjs', chunkFileNames: 'chunks/[name]-[hash].browser.mjs', sourcemap: true },
+      output: [
+        { dir: join(dir, 'dist'), format: 'es', entryFileNames: '[name].browser.mjs', chunkFileNames: 'chunks/[name]-[hash].browser.mjs', sourcemap: true },
+        // `require` under the `browser` condition: jest's jsdom environment resolves that way.
+        { dir: join(dir, 'dist'), format: 'cjs', entryFileNames: '[name].browser.cjs', chunkFileNames: 'chunks/[name]-[hash].browser.cjs', sourcemap: true, exports: 'named' },
+      ],
     });
   }
   configs.push({

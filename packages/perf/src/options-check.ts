@@ -64,7 +64,16 @@ export interface PerfScheduler {
   now(): number;
 }
 
-const perf = (globalThis as { performance?: { now(): number } }).performance;
+/**
+ * The monotonic clock, picked on first use (not at module load, so importing reads no global): the
+ * platform's `performance.now`, or `Date.now` where there is none. Cached, so one process never mixes
+ * the two clocks.
+ */
+let clock: (() => number) | undefined;
+function pickClock(): () => number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? () => perf.now() : () => Date.now();
+}
 
 /** Platform timers, `unref()`ed in Node so a cache cleanup never keeps a process alive. */
 export const platformScheduler: PerfScheduler = /* @__PURE__ */ Object.freeze({
@@ -76,7 +85,7 @@ export const platformScheduler: PerfScheduler = /* @__PURE__ */ Object.freeze({
   clearTimeout(handle: unknown): void {
     globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>);
   },
-  now: perf ? () => perf.now() : () => Date.now(),
+  now: (): number => (clock ??= pickClock())(),
 });
 
 /**

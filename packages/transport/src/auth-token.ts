@@ -1,12 +1,12 @@
 /**
  * How Phoenix 1.8 carries `authToken` on a WebSocket: as a subprotocol, because browsers cannot set
  * headers on a WebSocket upgrade. Pure functions; no `Buffer`, so they behave the same in browsers, Node,
- * Deno and workers. Encoding uses `btoa` on a byte string (never on the text itself, which throws outside
- * Latin-1), the smallest code every runtime since Node 16 runs; decoding, which only servers and tests
- * need, has its own table.
+ * Deno, workers and jest's jsdom. Encoding uses `btoa` on the UTF-8 byte string (never on the text itself,
+ * which throws outside Latin-1), the smallest code every runtime since Node 16 runs; decoding, which only
+ * servers and tests need, has its own table.
  */
 import { AUTH_TOKEN_PREFIX, PHOENIX_SUBPROTOCOL } from './constants';
-import { utf8Decoder, utf8Encoder } from './text-codec';
+import { utf8Decode } from './text-codec';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -24,11 +24,15 @@ function decodeTableOf(): Int16Array {
   return (decodeTable = table);
 }
 
-/** Standard-alphabet base64 of `bytes` without `=` padding. */
-function base64Unpadded(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
+/**
+ * `text` as a byte string of its UTF-8 (one char per byte), the input `btoa` needs, with no
+ * `TextEncoder` (jest's jsdom has none): `encodeURIComponent` writes the UTF-8 as `%XX` escapes and
+ * `unescape` (ECMAScript Annex B, in every browser and Node) turns each back into one char; the smallest
+ * code for it, which the lite client's size budget needs. Lone surrogates become U+FFFD first, as
+ * `TextEncoder` writes them, instead of a `URIError`.
+ */
+function utf8ByteString(text: string): string {
+  return unescape(encodeURIComponent(text.replace(/\p{Cs}/gu, '\uFFFD')));
 }
 
 /**
@@ -42,7 +46,7 @@ function base64Unpadded(bytes: Uint8Array): string {
  */
 export function encodeAuthTokenProtocol(token: string): string {
   if (typeof token !== 'string') throw new TypeError(`authToken must be a string, got ${typeof token}`);
-  return AUTH_TOKEN_PREFIX + base64Unpadded(utf8Encoder.encode(token));
+  return AUTH_TOKEN_PREFIX + btoa(utf8ByteString(token)).replace(/=+$/, '');
 }
 
 /**
@@ -93,7 +97,7 @@ export function decodeAuthTokenProtocol(protocol: string): string | undefined {
   const bytes = base64Bytes(protocol.slice(AUTH_TOKEN_PREFIX.length));
   if (bytes === null) return undefined;
   try {
-    return utf8Decoder.decode(bytes);
+    return utf8Decode(bytes);
   } catch {
     return undefined;
   }

@@ -12,7 +12,7 @@
 import { BINARY_KINDS, CHANNEL_EVENTS } from './constants';
 import { DecodeError, EncodeError } from './errors';
 import type { BinaryPayload, Message, ReplyPayload } from './message';
-import { utf8ByteLength, utf8Decoder, utf8Encoder } from './text-codec';
+import { utf8ByteLength, utf8Decode, utf8EncodeInto } from './text-codec';
 
 /**
  * How a decoded binary payload (push, broadcast, a reply's `response`) is handed over:
@@ -66,7 +66,7 @@ export function encodeBinaryPush(message: Message<BinaryPayload>): ArrayBuffer {
   frame.set(lengths, 1);
   let offset = 1 + lengths.length;
   for (const text of [joinRef, ref, message.topic, message.event]) {
-    offset += utf8Encoder.encodeInto(text, frame.subarray(offset)).written;
+    offset += utf8EncodeInto(text, frame, offset);
   }
   frame.set(body, offset);
   return frame.buffer;
@@ -106,7 +106,7 @@ class FrameReader {
     }
     let value: string;
     try {
-      value = utf8Decoder.decode(this.#bytes.subarray(this.#offset, end));
+      value = utf8Decode(this.#bytes.subarray(this.#offset, end));
     } catch (cause) {
       throw this.fail(`${field} is not valid UTF-8`, cause);
     }

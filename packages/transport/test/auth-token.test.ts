@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { authTokenProtocols, encodeAuthTokenProtocol } from '../src/auth-token';
 
 /** What Phoenix does with the protocol: strip the prefix and decode standard base64, padding optional. */
@@ -33,6 +33,23 @@ describe('encodeAuthTokenProtocol', () => {
       const token = 'xyz€'.repeat(n).slice(0, n);
       const expected = Buffer.from(token, 'utf8').toString('base64').replace(/=+$/, '');
       expect(encodeAuthTokenProtocol(token)).toBe(`base64url.bearer.phx.${expected}`);
+    }
+  });
+
+  it.each([['\uD83D'], ['a\uDE00b'], ['\uD83D\uD83D\uDE00'], ['100% ~*()!\'-_.']])(
+    'writes %j exactly as TextEncoder would (lone surrogates as U+FFFD, URI-reserved characters as themselves)',
+    (token) => {
+      const expected = btoa(String.fromCharCode(...new TextEncoder().encode(token))).replace(/=+$/, '');
+      expect(encodeAuthTokenProtocol(token)).toBe(`base64url.bearer.phx.${expected}`);
+    },
+  );
+
+  it('needs no TextEncoder', () => {
+    vi.stubGlobal('TextEncoder', undefined);
+    try {
+      expect(serverDecode(encodeAuthTokenProtocol('tökén 🔑'))).toBe('tökén 🔑');
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 
