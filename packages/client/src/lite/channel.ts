@@ -3,8 +3,7 @@
  * backoff after errors, leave), event bindings, and pushes buffered until the channel is joined.
  */
 import { AlreadyJoinedError, PushBeforeJoinError, type ChannelState, type EventMap, type PayloadOf, type PushStatus, type TimerHandle } from '@phx-socket/channel';
-import { backoffDelay } from '../backoff';
-import { jitterOf } from './options';
+import { delayOf } from './options';
 import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
 import { Push } from './push';
 import type { Socket } from './socket';
@@ -225,7 +224,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   #scheduleRejoin(): void {
     this.#clearRejoin();
     const { scheduler } = this.socket;
-    const delay = backoffDelay(++this.#tries, this.socket._rejoinAfterMs, jitterOf(this.socket._rejoinAfterMs), Math.random);
+    const delay = delayOf(this.socket._rejoinAfterMs, ++this.#tries);
     this.#rejoinTimer = scheduler.setTimeout(() => {
       this.#rejoinTimer = null;
       if (this.socket.isConnected()) this.#rejoin();

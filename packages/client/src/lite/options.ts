@@ -4,7 +4,7 @@
  */
 import { realScheduler, type Scheduler } from '@phx-socket/channel';
 import type { Serializer, TransportConstructor } from '@phx-socket/transport';
-import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule } from '../backoff';
+import { backoffDelay, DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule } from '../backoff';
 import { jsonSerializer } from './json-serializer';
 
 /** Connect params: an object, or a function called before every (re)connect. */
@@ -73,9 +73,9 @@ export const DEFAULT_LITE_OPTIONS = /* @__PURE__ */ Object.freeze({
   scheduler: realScheduler,
 } satisfies Partial<ResolvedLiteOptions>);
 
-/** Jitter for a schedule: the default schedules are jittered, an app's own schedule is used as given. */
-export const jitterOf = (schedule: BackoffSchedule): 'full' | 'none' =>
-  schedule === DEFAULT_LITE_OPTIONS.reconnectAfterMs || schedule === DEFAULT_LITE_OPTIONS.rejoinAfterMs ? 'full' : 'none';
+/** The delay before try `tries` of `schedule`: full jitter on the default schedules, an app's own as given. */
+export const delayOf = (schedule: BackoffSchedule, tries: number): number =>
+  backoffDelay(tries, schedule, schedule === DEFAULT_LITE_OPTIONS.reconnectAfterMs || schedule === DEFAULT_LITE_OPTIONS.rejoinAfterMs ? 'full' : 'none', Math.random);
 
 /**
  * Timers clamp longer delays (and Infinity) to ~1 ms, which would turn "never" into "at once": a timeout
@@ -95,10 +95,10 @@ const RULES: readonly [name: keyof LiteSocketOptions, ok: (value: unknown) => bo
   ['authToken', (v) => typeof v === 'string', 'a string'],
   ['timeout', (v) => isMs(v) && v > 0, `ms > 0 and <= ${MAX_TIMER_MS}`],
   ['heartbeatIntervalMs', isMs, `ms <= ${MAX_TIMER_MS}`],
-  ['reconnectAfterMs', isSchedule, 'ms or a (tries) => ms function'],
-  ['rejoinAfterMs', isSchedule, 'ms or a (tries) => ms function'],
-  ['serializer', (v) => has(v, 'encode', 'decode'), 'an object with encode and decode'],
-  ['scheduler', (v) => has(v, 'setTimeout', 'clearTimeout'), 'an object with setTimeout and clearTimeout'],
+  ['reconnectAfterMs', isSchedule, 'ms or (tries) => ms'],
+  ['rejoinAfterMs', isSchedule, 'ms or (tries) => ms'],
+  ['serializer', (v) => has(v, 'encode', 'decode'), 'an { encode, decode }'],
+  ['scheduler', (v) => has(v, 'setTimeout', 'clearTimeout'), 'a { setTimeout, clearTimeout }'],
 ];
 
 /**

@@ -14,11 +14,11 @@ import {
   type TransportCloseEvent,
   type TransportLike,
 } from '@phx-socket/transport';
-import { backoffDelay, type BackoffSchedule } from '../backoff';
+import type { BackoffSchedule } from '../backoff';
 import { buildEndpointURL } from '../endpoint';
 import { Channel } from './channel';
 import type { Push } from './push';
-import { jitterOf, resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
+import { delayOf, resolveLiteOptions, type LiteSocketOptions, type LiteSocketParams, type ResolvedLiteOptions } from './options';
 
 /** What `onClose` callbacks receive: the transport's close event, or ours for closes we decided. */
 export interface LiteCloseEvent {
@@ -89,8 +89,8 @@ export class Socket {
   #callbacks: (string | Callbacks[Kind])[] = [];
   #wantClosed = true;
   #tries = 0;
-  /** When the current connection opened (scheduler time); one that closes within a second was a failed try. */
-  #openedAt: number | null = null;
+  /** When the current connection becomes healthy (scheduler time: a second after it opened); one closed sooner was a failed try. */
+  #healthyAt = Infinity;
   #reconnectTimer: TimerHandle | null = null;
   #heartbeatTimer: TimerHandle | null = null;
   #heartbeatRef: string | null = null;
@@ -249,7 +249,7 @@ export class Socket {
   }
 
   #opened(): void {
-    this.#openedAt = this.scheduler.now();
+    this.#healthyAt = this.scheduler.now() + 1e3;
     this.#heartbeatRef = null;
     this.#beatLater();
     this.#emit('open');
@@ -317,9 +317,9 @@ export class Socket {
     this.#emit('close', { code, reason: reason ?? '', wasClean: wasClean ?? false });
     if (this.#wantClosed) return;
     // A server that accepts and drops at once keeps the backoff growing; a connection that lived resets it.
-    if (this.#openedAt !== null && this.scheduler.now() - this.#openedAt >= 1000) this.#tries = 0;
-    this.#openedAt = null;
-    const delay = backoffDelay(++this.#tries, this.#o.reconnectAfterMs, jitterOf(this.#o.reconnectAfterMs), Math.random);
+    if (this.scheduler.now() >= this.#healthyAt) this.#tries = 0;
+    this.#healthyAt = Infinity;
+    const delay = delayOf(this.#o.reconnectAfterMs, ++this.#tries);
     const timer = (this.#reconnectTimer = this.scheduler.setTimeout(() => {
       this.#reconnectTimer = null;
       this.connect();
