@@ -223,17 +223,17 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
 
   #scheduleRejoin(): void {
     this.#clearRejoin();
-    const { scheduler } = this.socket;
-    const delay = delayOf(this.socket._rejoinAfterMs, ++this.#tries);
-    this.#rejoinTimer = scheduler.setTimeout(() => {
-      this.#rejoinTimer = null;
-      if (this.socket.isConnected()) this.#rejoin();
-    }, delay);
+    this.#rejoinTimer = this.socket.scheduler.setTimeout(
+      () => {
+        this.#rejoinTimer = null;
+        if (this.socket.isConnected()) this.#rejoin();
+      },
+      delayOf(this.socket._rejoinAfterMs, ++this.#tries),
+    );
   }
 
   #clearRejoin(): void {
-    if (this.#rejoinTimer !== null) this.socket.scheduler.clearTimeout(this.#rejoinTimer);
-    this.#rejoinTimer = null;
+    this.#rejoinTimer = this.socket._stop(this.#rejoinTimer);
   }
 
   #close(payload: unknown, ref: string | null): void {

@@ -62,20 +62,24 @@ export interface ResolvedLiteOptions {
   readonly scheduler: Scheduler;
 }
 
+/** The default schedules, kept apart so `delayOf()` can tell them from an app's own. */
+const RECONNECT_AFTER_MS = /* @__PURE__ */ stepSchedule(DEFAULT_RECONNECT_STEPS_MS, 5_000);
+const REJOIN_AFTER_MS = /* @__PURE__ */ stepSchedule(DEFAULT_REJOIN_STEPS_MS, 10_000);
+
 /** The defaults, in one place. */
 export const DEFAULT_LITE_OPTIONS = /* @__PURE__ */ Object.freeze({
   params: {},
   timeout: 10_000,
   heartbeatIntervalMs: 30_000,
-  reconnectAfterMs: /* @__PURE__ */ stepSchedule(DEFAULT_RECONNECT_STEPS_MS, 5_000),
-  rejoinAfterMs: /* @__PURE__ */ stepSchedule(DEFAULT_REJOIN_STEPS_MS, 10_000),
+  reconnectAfterMs: RECONNECT_AFTER_MS,
+  rejoinAfterMs: REJOIN_AFTER_MS,
   serializer: jsonSerializer,
   scheduler: realScheduler,
 } satisfies Partial<ResolvedLiteOptions>);
 
 /** The delay before try `tries` of `schedule`: full jitter on the default schedules, an app's own as given. */
 export const delayOf = (schedule: BackoffSchedule, tries: number): number =>
-  backoffDelay(tries, schedule, schedule === DEFAULT_LITE_OPTIONS.reconnectAfterMs || schedule === DEFAULT_LITE_OPTIONS.rejoinAfterMs ? 'full' : 'none', Math.random);
+  backoffDelay(tries, schedule, schedule === RECONNECT_AFTER_MS || schedule === REJOIN_AFTER_MS ? 'full' : 'none', Math.random);
 
 /**
  * Timers clamp longer delays (and Infinity) to ~1 ms, which would turn "never" into "at once": a timeout

@@ -120,8 +120,7 @@ export class Push<R = unknown> implements PromiseLike<R> {
   /** @internal Stops waiting for the reply (timer and ref registration); keeps `ref` and the outcome. */
   _cancel(): void {
     const { socket } = this.channel;
-    if (this.#timer !== null) socket.scheduler.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer = socket._stop(this.#timer);
     socket._replies.delete(this.ref!); // a null ref is simply not there
   }
 

@@ -101,11 +101,7 @@ export class Socket {
     options: LiteSocketOptions = {},
   ) {
     if (typeof endPoint !== 'string' || endPoint === '') throw new TypeError('endPoint must be a non-empty string');
-    this.#o = resolveLiteOptions(options);
-    this.#params = this.#o.params;
-    this.timeoutMs = this.#o.timeout;
-    this.scheduler = this.#o.scheduler;
-    this._rejoinAfterMs = this.#o.rejoinAfterMs;
+    ({ params: this.#params, timeout: this.timeoutMs, scheduler: this.scheduler, rejoinAfterMs: this._rejoinAfterMs } = this.#o = resolveLiteOptions(options));
   }
 
   /** The WebSocket URL, with params and `vsn`. */
@@ -120,20 +116,20 @@ export class Socket {
   }
 
   isConnected(): boolean {
-    return this.connectionState() === 'open';
+    return this.#ws?.readyState === 1; // STATES[1], 'open'
   }
 
   /** A fresh message ref. */
   makeRef(): string {
-    this.#ref = this.#ref === Number.MAX_SAFE_INTEGER ? 1 : this.#ref + 1;
-    return String(this.#ref);
+    // 1 after MAX_SAFE_INTEGER, past which refs would repeat.
+    return String((this.#ref = (this.#ref % Number.MAX_SAFE_INTEGER) + 1));
   }
 
   /** Opens the connection (no-op while one is open or opening); `params` replaces the connect params. */
   connect(params?: LiteSocketParams): void {
     if (params !== undefined) this.#params = params;
     this.#wantClosed = false;
-    this.#reconnectTimer = this.#stop(this.#reconnectTimer);
+    this.#reconnectTimer = this._stop(this.#reconnectTimer);
     if (this.#ws) return;
     const Transport = this.#o.transport ?? (globalThis as { WebSocket?: LiteSocketOptions['transport'] }).WebSocket;
     if (!Transport) throw new TypeError('no global WebSocket: pass options.transport (in Node 20: WebSocket from "ws")');
@@ -161,7 +157,7 @@ export class Socket {
    */
   disconnect(callback?: () => void, code: number = WS_CLOSE_NORMAL, reason?: string): void {
     this.#wantClosed = true;
-    this.#reconnectTimer = this.#stop(this.#reconnectTimer);
+    this.#reconnectTimer = this._stop(this.#reconnectTimer);
     this.#drop(code, reason ?? '');
     callback?.();
   }
@@ -206,9 +202,8 @@ export class Socket {
 
   /** @internal Encodes and sends `message` when connected; returns whether it went out. */
   _send(message: Message): boolean {
-    const ws = this.#ws;
-    if (!ws || !this.isConnected()) return false;
-    ws.send(this.#o.serializer.encode(message));
+    if (!this.isConnected()) return false;
+    this.#ws!.send(this.#o.serializer.encode(message));
     return true;
   }
 
@@ -286,8 +281,7 @@ export class Socket {
       this.#drop(WS_CLOSE_NORMAL, 'heartbeat timeout', false);
       return;
     }
-    this.#heartbeatRef = this.makeRef();
-    this._send({ joinRef: null, ref: this.#heartbeatRef, topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
+    this._send({ joinRef: null, ref: (this.#heartbeatRef = this.makeRef()), topic: PHOENIX_TOPIC, event: HEARTBEAT_EVENT, payload: {} });
     this.#beatLater();
   }
 
@@ -295,9 +289,8 @@ export class Socket {
   #drop(code: number, reason: string, wasClean = true): void {
     const ws = this.#ws;
     if (!ws) return;
-    this.#ws = null;
-    // No-ops rather than null: Node's `ws` throws an unhandled 'error' when a still-connecting socket is
-    // closed and nothing listens for it.
+    // `#closed` forgets the transport. No-ops rather than null: Node's `ws` throws an unhandled 'error'
+    // when a still-connecting socket is closed and nothing listens for it.
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = noop;
     try {
       ws.close(code, reason);
@@ -311,7 +304,7 @@ export class Socket {
 
   #closed({ code, reason, wasClean }: TransportCloseEvent | LiteCloseEvent): void {
     this.#ws = null;
-    this.#heartbeatTimer = this.#stop(this.#heartbeatTimer);
+    this.#heartbeatTimer = this._stop(this.#heartbeatTimer);
     this.#heartbeatRef = null;
     this.#eachChannel((channel) => channel._down({ reason: 'socket_closed', code }));
     this.#emit('close', { code, reason: reason ?? '', wasClean: wasClean ?? false });
@@ -319,11 +312,13 @@ export class Socket {
     // A server that accepts and drops at once keeps the backoff growing; a connection that lived resets it.
     if (this.scheduler.now() >= this.#healthyAt) this.#tries = 0;
     this.#healthyAt = Infinity;
-    const delay = delayOf(this.#o.reconnectAfterMs, ++this.#tries);
-    const timer = (this.#reconnectTimer = this.scheduler.setTimeout(() => {
-      this.#reconnectTimer = null;
-      this.connect();
-    }, delay));
+    const timer = (this.#reconnectTimer = this.scheduler.setTimeout(
+      () => {
+        this.#reconnectTimer = null;
+        this.connect();
+      },
+      delayOf(this.#o.reconnectAfterMs, ++this.#tries),
+    ));
     // Node's timers here are unref'd; this one must hold the process, or a bot waiting to reconnect exits.
     (timer as { ref?(): void }).ref?.();
   }
@@ -332,8 +327,8 @@ export class Socket {
     for (const target of this.#topics.values()) [target].flat().forEach(fn);
   }
 
-  /** Cancels a timer; returns the null to store in its place. */
-  #stop(handle: TimerHandle | null): null {
+  /** @internal Cancels a timer (of this socket, its channels or their pushes); returns the null to store in its place. */
+  _stop(handle: TimerHandle | null): null {
     if (handle !== null) this.scheduler.clearTimeout(handle);
     return null;
   }
