@@ -28,6 +28,7 @@ const PACKAGES = [
     iife: { index: ['PhxSocket', 'phx-socket'], lite: ['PhxSocketLite', 'phx-socket-lite'] },
   },
   { name: 'testkit', entries: { index: 'src/index.ts', cli: 'src/cli.ts' } },
+  { name: 'cli', entries: { index: 'src/index.ts' } },
 ];
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);

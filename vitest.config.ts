@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Packages whose tests run in Node; each is one vitest project named after it. */
-const PACKAGES = ['transport', 'channel', 'perf', 'client', 'testkit'] as const;
+const PACKAGES = ['transport', 'channel', 'perf', 'client', 'testkit', 'cli'] as const;
 
 export default defineConfig({
   resolve: {
