@@ -10,6 +10,7 @@ export {
   type Logger,
   type ResolvedSocketOptions,
   type SessionStore,
+  type SocketCircuitBreakerSettings,
   type SocketOptions,
   type SocketParams,
 } from './options';

@@ -34,6 +34,16 @@ export interface SessionStore {
   setItem(key: string, value: string): void;
 }
 
+/** The socket's circuit breaker: the channel's count and cool-down, plus how long failing must last. */
+export interface SocketCircuitBreakerSettings extends CircuitBreakerSettings {
+  /**
+   * The failures in a row must also span at least this long before the circuit opens, ms: refused
+   * connects at a fast app schedule during a short outage (a deploy, a Wi-Fi hand-over) keep retrying
+   * instead of suspending for the cool-down.
+   */
+  readonly minFailingMs: number;
+}
+
 /**
  * Options of `new Socket(endPoint, options)`. Every phoenix.js 1.8 option is accepted under its own name,
  * so migrating is changing the import.
@@ -94,13 +104,14 @@ export interface SocketOptions {
    */
   healthyAfterMs?: number;
   /**
-   * Stops retrying for `coolDownMs` after `threshold` failed or short-lived connections in a row (socket
-   * status `'suspended'`, `socket:circuit_open` telemetry, `onError` with `CircuitOpenError`), then tries
-   * once; `connect()` or the page coming online/visible tries at once. The same bound holds for a channel
-   * whose joins keep failing or erroring (`channel:circuit_open`, its `onError` gets the error). `false`
-   * retries forever at the backoff's last delay. @default { threshold: 10, coolDownMs: 30000 }
+   * Stops retrying for `coolDownMs` after `threshold` failed or short-lived connections in a row that
+   * have gone on for at least `minFailingMs` (socket status `'suspended'`, `socket:circuit_open`
+   * telemetry, `onError` with `CircuitOpenError`), then tries once; `connect()` or the page coming
+   * online/visible tries at once. The same count (without `minFailingMs`) holds for a channel whose joins
+   * keep failing or erroring (`channel:circuit_open`, its `onError` gets the error). `false` retries
+   * forever at the backoff's last delay. @default { threshold: 10, coolDownMs: 30000, minFailingMs: 10000 }
    */
-  circuitBreaker?: Partial<CircuitBreakerSettings> | false;
+  circuitBreaker?: Partial<SocketCircuitBreakerSettings> | false;
   /** Source of randomness for jitter, returning [0, 1). Inject for deterministic tests. @default Math.random */
   random?: () => number;
   /** Clock and timers every socket and channel timer goes through. @default platform timers (unref'd in Node) */
@@ -246,7 +257,7 @@ export const DEFAULT_SOCKET_OPTIONS = /* @__PURE__ */ Object.freeze({
   inFlightPolicy: 'fail' as InFlightPolicy,
   maxResends: 1,
   healthyAfterMs: 1000,
-  circuitBreaker: /* @__PURE__ */ Object.freeze({ threshold: 10, coolDownMs: 30_000 }) as CircuitBreakerSettings,
+  circuitBreaker: /* @__PURE__ */ Object.freeze({ threshold: 10, coolDownMs: 30_000, minFailingMs: 10_000 }) as SocketCircuitBreakerSettings,
   binaryType: 'arraybuffer' as const,
   longpollerTimeout: 20_000,
   autoConnect: false,
@@ -269,7 +280,7 @@ export interface ResolvedSocketOptions {
   /** Jitter of rejoin delays. */
   readonly rejoinJitter: JitterMode;
   readonly healthyAfterMs: number;
-  readonly circuitBreaker: CircuitBreakerSettings | null;
+  readonly circuitBreaker: SocketCircuitBreakerSettings | null;
   readonly maxResends: number;
   readonly random: () => number;
   readonly scheduler: Scheduler;
@@ -405,15 +416,20 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
   });
 }
 
-function circuitBreakerOf(value: unknown): CircuitBreakerSettings | null {
+function circuitBreakerOf(value: unknown): SocketCircuitBreakerSettings | null {
   const d = DEFAULT_SOCKET_OPTIONS.circuitBreaker;
   if (value === undefined) return d;
   if (value === false) return null;
-  if (!isPlainObject(value)) fail('type', 'circuitBreaker', 'false or { threshold, coolDownMs }', value);
-  const named = { 'circuitBreaker.threshold': value.threshold, 'circuitBreaker.coolDownMs': value.coolDownMs };
+  if (!isPlainObject(value)) fail('type', 'circuitBreaker', 'false or { threshold, coolDownMs, minFailingMs }', value);
+  const named = {
+    'circuitBreaker.threshold': value.threshold,
+    'circuitBreaker.coolDownMs': value.coolDownMs,
+    'circuitBreaker.minFailingMs': value.minFailingMs,
+  };
   const threshold = countOrInfinity(named, 'circuitBreaker.threshold', 1) ?? d.threshold;
   const coolDownMs = ms(named, 'circuitBreaker.coolDownMs', false) ?? d.coolDownMs;
-  return Object.freeze({ threshold, coolDownMs });
+  const minFailingMs = ms(named, 'circuitBreaker.minFailingMs', true) ?? d.minFailingMs;
+  return Object.freeze({ threshold, coolDownMs, minFailingMs });
 }
 
 function assignsOf(value: unknown): Readonly<Record<string, unknown>> {

@@ -20,6 +20,8 @@ export interface ReconnectorOptions {
   onRecovered?: (openMs: number) => void;
   /** The retry count at which the circuit breaker opens (Infinity: never). */
   circuitThreshold?: number;
+  /** How long the failures must have lasted too before the circuit opens, ms. @default 0 */
+  circuitMinFailingMs?: number;
   /** Retries allowed since the last healthy connection. */
   maxAttempts: number;
 }
@@ -47,6 +49,8 @@ export class Reconnector {
   #retries = 0;
   /** When the circuit first opened in this run of failures (scheduler time), else null. */
   #trippedAt: number | null = null;
+  /** When this run of failures began (scheduler time), else null. */
+  #failingSince: number | null = null;
 
   readonly #options: ReconnectorOptions;
 
@@ -74,9 +78,15 @@ export class Reconnector {
     return this.#retries + 1;
   }
 
-  /** True when the retry count reached the circuit breaker's threshold. */
+  /**
+   * True when the retry count reached the circuit breaker's threshold and the failures have lasted
+   * `circuitMinFailingMs`: a fast app schedule against a server that is down for a moment (a deploy)
+   * reaches any count in a second, and suspending for a cool-down then would turn a blip into an outage.
+   */
   get circuitOpen(): boolean {
-    return this.#retries >= (this.#options.circuitThreshold ?? Infinity);
+    const { circuitThreshold = Infinity, circuitMinFailingMs = 0, scheduler } = this.#options;
+    if (this.#retries < circuitThreshold) return false;
+    return this.#failingSince !== null && scheduler.now() - this.#failingSince >= circuitMinFailingMs;
   }
 
   /**
@@ -87,6 +97,7 @@ export class Reconnector {
     this.cancel();
     const { scheduler, schedule, jitter, random } = this.#options;
     const attempt = this.#retries + 1;
+    this.#failingSince ??= scheduler.now();
     if (delayMs === undefined) delayMs = backoffDelay(attempt, schedule, jitter, random);
     else if (this.#trippedAt === null) this.#trippedAt = scheduler.now();
     this.#timer = scheduler.setTimeout(() => {
@@ -115,6 +126,7 @@ export class Reconnector {
     this.#stableTimer = this.#options.scheduler.setTimeout(() => {
       this.#stableTimer = null;
       this.#retries = 0;
+      this.#failingSince = null;
       const trippedAt = this.#trippedAt;
       this.#trippedAt = null;
       if (trippedAt !== null) this.#options.onRecovered?.(this.#options.scheduler.now() - trippedAt);
@@ -132,6 +144,7 @@ export class Reconnector {
     this.#clearStable();
     this.#retries = 0;
     this.#trippedAt = null;
+    this.#failingSince = null;
   }
 
   #clearStable(): void {

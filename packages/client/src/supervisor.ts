@@ -111,6 +111,7 @@ export class Supervisor {
       stableAfterMs: options.healthyAfterMs,
       maxAttempts: options.maxReconnectAttempts,
       circuitThreshold: circuitBreaker?.threshold ?? Infinity,
+      circuitMinFailingMs: circuitBreaker?.minFailingMs ?? 0,
       onRecovered: (openMs) => telemetry.emit('socket:circuit_closed', { measurements: { open_ms: openMs }, metadata: {} }),
     });
     this.#heartbeat = new Heartbeat(

@@ -49,9 +49,11 @@ describe('resolveOptions', () => {
     expect(o.inFlightPolicy).toBe('fail');
     expect(o.maxResends).toBe(1);
     expect(o.healthyAfterMs).toBe(1000);
-    expect(o.circuitBreaker).toEqual({ threshold: 10, coolDownMs: 30_000 });
+    expect(o.circuitBreaker).toEqual({ threshold: 10, coolDownMs: 30_000, minFailingMs: 10_000 });
     expect(resolveOptions({ circuitBreaker: false }).circuitBreaker).toBeNull();
-    expect(resolveOptions({ circuitBreaker: { threshold: 3 } }).circuitBreaker).toEqual({ threshold: 3, coolDownMs: 30_000 });
+    expect(resolveOptions({ circuitBreaker: { threshold: 3 } }).circuitBreaker).toEqual({ threshold: 3, coolDownMs: 30_000, minFailingMs: 10_000 });
+    expect(resolveOptions({ circuitBreaker: { minFailingMs: 0 } }).circuitBreaker).toEqual({ threshold: 10, coolDownMs: 30_000, minFailingMs: 0 });
+    expect(() => resolveOptions({ circuitBreaker: { minFailingMs: -5 } })).toThrow(/circuitBreaker.minFailingMs/);
     expect(() => resolveOptions({ circuitBreaker: { threshold: 0 } })).toThrow(/circuitBreaker.threshold/);
     expect(() => resolveOptions({ circuitBreaker: { coolDownMs: -1 } })).toThrow(/circuitBreaker.coolDownMs/);
     expect(() => resolveOptions({ circuitBreaker: true as never })).toThrow(/circuitBreaker/);

@@ -159,7 +159,7 @@ describe('Socket delivery semantics', () => {
     let accept = false;
     const s = await server({ connect: () => accept });
     echoRooms(s);
-    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 3, coolDownMs: 400 }, healthyAfterMs: 100 });
+    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 3, coolDownMs: 400, minFailingMs: 0 }, healthyAfterMs: 100 });
     const errors: unknown[] = [];
     client.onError((error) => errors.push(error));
     const opened = nextEvent(client, 'socket:circuit_open');
@@ -178,10 +178,40 @@ describe('Socket delivery semantics', () => {
     expect(client.isConnected()).toBe(true);
   });
 
+  it('keeps retrying through an outage shorter than minFailingMs however many connects it refused, then reconnects at once', async () => {
+    let accept = false;
+    const s = await server({ connect: () => accept });
+    echoRooms(s);
+    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 3, coolDownMs: 60_000, minFailingMs: 1500 } });
+    const suspended: unknown[] = [];
+    client.telemetry.on('socket:circuit_open', (event) => suspended.push(event));
+    client.connect();
+    await sleep(500);
+    // Far past the threshold of 3, but within minFailingMs: still retrying, not cooling down.
+    expect(s.stats().refusedConnections).toBeGreaterThan(10);
+    expect(suspended).toEqual([]);
+    expect(client.state.status).toBe('reconnecting');
+    accept = true;
+    await nextEvent(client, 'socket:connected', () => true, 1000);
+    expect(client.isConnected()).toBe(true);
+  });
+
+  it('opens the circuit once the failures have lasted minFailingMs', async () => {
+    const s = await server({ connect: () => false });
+    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 3, coolDownMs: 60_000, minFailingMs: 300 } });
+    const started = performance.now();
+    const opened = nextEvent(client, 'socket:circuit_open');
+    client.connect();
+    const event = await opened;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(event.measurements.failures).toBeGreaterThan(3);
+    expect(client.state.status).toBe('suspended');
+  });
+
   it('tries at once on connect() while the circuit is open', async () => {
     let accept = false;
     const s = await server({ connect: () => accept });
-    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 2, coolDownMs: 60_000 } });
+    const client = socket(s.url, { reconnectAfterMs: () => 10, circuitBreaker: { threshold: 2, coolDownMs: 60_000, minFailingMs: 0 } });
     const opened = nextEvent(client, 'socket:circuit_open');
     client.connect();
     await opened;

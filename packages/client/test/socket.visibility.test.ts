@@ -93,7 +93,7 @@ describe('Socket page signals', () => {
       transport: FakeTransport,
       scheduler: clock,
       reconnectAfterMs: 10,
-      circuitBreaker: { threshold: 2, coolDownMs: 60_000 },
+      circuitBreaker: { threshold: 2, coolDownMs: 60_000, minFailingMs: 0 },
     });
     socket.connect();
     FakeTransport.last.serverClose(1006);
