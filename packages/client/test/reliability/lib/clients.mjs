@@ -14,7 +14,7 @@ import { Socket as LiteSocket } from '@phx-socket/client/lite';
 import { Socket as PhoenixSocket } from 'phoenix';
 import WebSocket from 'ws';
 
-/** Client kinds in the order the report lists them. */
+/** Client kinds in the order the report lists them. @type {readonly ['ours', 'lite', 'phoenix']} */
 export const KINDS = Object.freeze(['ours', 'lite', 'phoenix']);
 
 /**
