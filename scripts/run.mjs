@@ -2,7 +2,8 @@
 // The README's two commands land here. A fresh machine has only Node 20 and npm, so this installs
 // pnpm (through npx), the workspace, and anything else a job needs, then runs the job:
 //   node scripts/run.mjs demo   – build, then run examples/demo against a testkit server
-//   node scripts/run.mjs test   – build, typecheck, run every test suite, print one summary line
+//   node scripts/run.mjs test   – build, typecheck, check the packed packages (publint, attw) and the
+//                                 API reference (TypeDoc), run every test suite, print one summary line
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -81,6 +82,8 @@ if (mode === 'demo') {
 } else if (mode === 'test') {
   setup();
   pnpm('run', 'typecheck');
+  must('node', ['scripts/check-packages.mjs']);
+  must('node', ['scripts/api-docs.mjs', '--check']);
   ensureChromium();
   process.exit(vitest());
 } else {

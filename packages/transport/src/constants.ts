@@ -35,6 +35,7 @@ export const REPLY_STATUS = /* @__PURE__ */ Object.freeze({ ok: 'ok', error: 'er
 
 /** WebSocket-compatible readyState values every transport reports. */
 export const READY_STATE = /* @__PURE__ */ Object.freeze({ connecting: 0, open: 1, closing: 2, closed: 3 } as const);
+/** One of the {@link READY_STATE} values: 0 connecting, 1 open, 2 closing, 3 closed. */
 export type ReadyState = (typeof READY_STATE)[keyof typeof READY_STATE];
 
 /** Endpoint path suffixes appended to the socket URL. */
