@@ -79,7 +79,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     const timeoutMs = typeof options === 'number' ? options : pushTimeout(options, this.timeoutMs);
     const push = new Push(this, event, payload ?? {}, timeoutMs);
     if (typeof options === 'object' && options.maxResends !== undefined) push.limitResends(resendBudget(options.maxResends));
-    if (this.canPush()) push.send();
+    if (this.canPush()) this.sendNow(push);
     else if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, event));
     else {
       this.buffer().hold(push);
@@ -131,7 +131,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
   }
 
   /** @internal A push found no open transport when it went to send: it waits for the rejoin. */
-  unsent(push: Push): void {
+  override unsent(push: Push): void {
     // The join goes out when the socket opens (onSocketOpen); a leave offline needs no server.
     if (push === this.joinPush || push.event === CHANNEL_EVENTS.leave) return;
     if (this.current === 'closed' || this.current === 'leaving') push.fail(new ChannelClosedError(this.topic, push.event));

@@ -1,4 +1,5 @@
 import type { Message } from '@phx-socket/transport';
+import type { Push } from './push';
 import type { Scheduler } from './scheduler';
 import type { TelemetryEventMap } from './telemetry-events';
 
@@ -46,6 +47,12 @@ export interface ChannelHost {
   readonly healthyAfterMs?: number;
   /** Stops rejoining a channel that keeps failing, for a cool-down. Absent or null = never stops. */
   readonly circuitBreaker?: CircuitBreakerSettings | null;
+  /**
+   * Client-side rate limiting. When set, an app push that could go out now and every (re)join made while
+   * connected are handed to it instead of being sent; it sends them when the rate allows. Absent or null =
+   * everything goes out at once.
+   */
+  readonly pacer?: ChannelPacer | null;
   /** Rejoin delay after `tries` failed joins, ms. */
   rejoinAfterMs(tries: number): number;
   /** Next message ref (increasing decimal string). */
@@ -81,6 +88,27 @@ export interface ChannelHost {
   remove(channel: HostedChannel): void;
   /** Leaves any other open channel on `topic` before `channel` joins it (phoenix.js semantics). */
   leaveOpenTopic(channel: HostedChannel): void;
+}
+
+/**
+ * Paces a socket's outbound app pushes and joins (see `ChannelHost.pacer`). Leaves and heartbeats never
+ * wait in it.
+ */
+export interface ChannelPacer {
+  /** `push` could go out now: send it when the rate allows (`channel.sendPaced(push)`), in order per channel. */
+  push(channel: PacedChannel, push: Push): void;
+  /** `channel` wants to (re)join now: call `channel.sendPacedJoin()` when the join rate allows. */
+  join(channel: PacedChannel): void;
+}
+
+/** What a {@link ChannelPacer} calls back on the channels it paces. */
+export interface PacedChannel extends HostedChannel {
+  /** The push's turn came: sends it, keeps it for the rejoin (not joined), or fails it (closed). */
+  sendPaced(push: Push): void;
+  /** The join's turn came: sends the join if the channel still waits to join on an open socket. */
+  sendPacedJoin(): void;
+  /** The join push: its hooks fire on every (re)join reply. */
+  readonly joinPush: Push;
 }
 
 /** The state of a channel. */

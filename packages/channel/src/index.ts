@@ -15,7 +15,7 @@ export {
   pushError,
   type TimeoutCode,
 } from './errors';
-export type { ChannelHost, ChannelState, CircuitBreakerSettings, HostedChannel, InFlightPolicy, OverflowPolicy } from './host';
+export type { ChannelHost, ChannelPacer, ChannelState, CircuitBreakerSettings, HostedChannel, InFlightPolicy, OverflowPolicy, PacedChannel } from './host';
 export { RetryTimer, type RetryTarget } from './retry-timer';
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler';
 export { SendBuffer, type SendBufferOptions } from './send-buffer';

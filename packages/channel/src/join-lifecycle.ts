@@ -1,5 +1,5 @@
 import { CHANNEL_EVENTS, type Message } from '@phx-socket/transport';
-import type { HostedChannel } from './host';
+import type { PacedChannel } from './host';
 import { PackedChannel } from './packed-channel';
 import { Push, type PushStatus } from './push';
 import { CircuitOpenError } from './errors';
@@ -13,7 +13,7 @@ const DEFAULT_HEALTHY_AFTER_MS = 1000;
  * rejoin with backoff after a refused or timed-out join or an error. The channel is the join push's
  * listener and its own rejoin timer's target, so none of this costs a closure per channel.
  */
-export abstract class JoinLifecycle extends PackedChannel implements HostedChannel, RetryTarget {
+export abstract class JoinLifecycle extends PackedChannel implements PacedChannel, RetryTarget {
   /** @internal */
   abstract dispatch(message: Message): void;
   /** @internal */
@@ -53,8 +53,15 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
     this.startJoinClock();
     // A join never waits in a socket buffer (a bounded one could drop it): offline, it waits here, its
     // timeout running, and goes out when the socket opens (onSocketOpen).
-    if (this.host.isConnected()) this.joinPush.resend(timeoutMs);
-    else {
+    const pacer = this.host.pacer;
+    if (this.host.isConnected()) {
+      // Rate-limited joins wait their turn with no timer: the timeout counts from the send.
+      if (pacer == null) this.joinPush.resend(timeoutMs);
+      else {
+        this.joinPush.hold(timeoutMs);
+        pacer.join(this);
+      }
+    } else {
       this.joinPush.wait(timeoutMs);
       this.host.needConnection?.();
     }
@@ -136,8 +143,29 @@ export abstract class JoinLifecycle extends PackedChannel implements HostedChann
     if (this.host.isConnected()) this.scheduleRejoin();
   }
 
-  private flush(push: Push): void {
+  /** @internal A pushed app message goes out now, or through the socket's rate limiter when it has one. */
+  protected sendNow(push: Push): void {
+    const pacer = this.host.pacer;
+    if (pacer == null) push.send();
+    else pacer.push(this, push);
+  }
+
+  /** @internal The rate limiter's turn for `push` came (see `ChannelPacer`). */
+  sendPaced(push: Push): void {
     if (this.canPush()) push.send();
+    else this.unsent(push);
+  }
+
+  /** @internal The rate limiter's turn for the join came: sends it if the channel still waits to join. */
+  sendPacedJoin(): void {
+    if (this.current === 'joining' && this.host.isConnected() && !this.joinPush.isPending) this.joinPush.resend();
+  }
+
+  /** @internal A push found no open transport (or no join) when it went to send: it waits for the rejoin. */
+  abstract unsent(push: Push): void;
+
+  private flush(push: Push): void {
+    if (this.canPush()) this.sendNow(push);
     else this.buffer().hold(push);
   }
 }

@@ -219,6 +219,16 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     pending.timer = this.owner.host.scheduler.setTimeout(() => this.onTimeout(pending), timeoutMs);
   }
 
+  /**
+   * Due, but held back by client-side rate limiting: forgets any earlier send and waits with no timer. The
+   * timeout starts when `send()`/`resend()` finally sends it.
+   */
+  hold(timeoutMs: number = this.timeoutMs): void {
+    this.timeoutMs = timeoutMs;
+    this.reset();
+    this.lastStatus = null;
+  }
+
   /** The resends this push may still make: its own `maxResends`, else `fallback`, less those made. */
   resendsLeft(fallback: number): number {
     const extra = this.extra;

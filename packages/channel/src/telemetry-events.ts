@@ -59,11 +59,40 @@ export interface TelemetryEventMap {
     measurements: { bytes_released: number; idle_ms: number };
     metadata: { reason: 'idle' | 'hidden' | 'memory'; mode: 'shed' | 'disconnect' };
   };
+  /**
+   * `rateLimit`: app pushes (`kind: 'push'`) or joins (`kind: 'join'`) started waiting for the client-side
+   * rate limit; `waiting` is how many wait now, `wait_ms` until the next may go. Nothing is dropped.
+   */
+  'rate_limit:throttled': { measurements: { waiting: number; wait_ms: number }; metadata: { kind: 'push' | 'join' } };
+  /** `rateLimit`: every waiting push (or join) went out; `throttled_ms` since throttling started, `sent` meanwhile. */
+  'rate_limit:released': { measurements: { throttled_ms: number; sent: number }; metadata: { kind: 'push' | 'join' } };
+  /**
+   * `rateLimit`: the server answered that the client is rate limited (`reason`): the socket's joins (`scope:
+   * 'socket'`, after a refused join) or one channel's pushes (`scope: 'channel'`, after an error reply) wait
+   * `pause_ms` (backoff over `attempt`, the consecutive limited replies).
+   */
+  'rate_limit:paused': {
+    measurements: { pause_ms: number; attempt: number };
+    metadata: { kind: 'push' | 'join'; scope: 'socket' | 'channel'; topic: string | null; reason: unknown };
+  };
+  /** `rateLimit`: a pause ended; what waited goes out again at the client-side rate. */
+  'rate_limit:resumed': { measurements: { paused_ms: number }; metadata: { kind: 'push' | 'join'; scope: 'socket' | 'channel'; topic: string | null } };
+  /**
+   * `catchUp`: a numeric cursor jumped: `missed` messages (`from`..`to`) never arrived on `topic` (the server
+   * skipped them or could not replay them).
+   */
+  'catch_up:gap': { measurements: { missed: number; from: number; to: number }; metadata: { topic: string; event: string } };
   /** `hibernation`: the socket woke; `reconnect` is true when it reopens a transport hibernation closed. */
   'socket:woke': {
     measurements: { hibernated_ms: number };
     metadata: { reason: 'traffic' | 'push' | 'join' | 'visible' | 'connect'; reconnect: boolean };
   };
+  /**
+   * `SharedSocket` (`@phx-socket/client/shared`): the tab uses the SharedWorker's socket (`'shared-worker'`) or
+   * its own (`'local'`); `reason` says why (`shared_worker`, `no_shared_worker`, `worker_error`,
+   * `worker_start_timeout`, `worker_gone`, `worker_silent`, `version`, `mode_option`, `released`...).
+   */
+  'shared:mode': { measurements: Record<string, never>; metadata: { mode: 'shared-worker' | 'local'; reason: string } };
 }
 
 /** Name of a telemetry event. */

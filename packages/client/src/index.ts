@@ -59,6 +59,24 @@ export {
 } from './topic-handlers';
 export type { FeatureHost, PerfFeatures, PerfFeatureSet, SocketFeatureOptions, SocketStats } from './socket-features';
 export { perfFeatures } from './perf-features';
+export { TokenBucket, type BucketClock, type TokenBucketOptions } from './token-bucket';
+export {
+  DEFAULT_RATE_LIMIT_OPTIONS,
+  isRateLimitedReply,
+  resolveRateLimit,
+  type ChannelRateLimitOptions,
+  type LimitedReasons,
+  type RateLimiterHost,
+  type RateLimitOptions,
+  type RateLimitPlan,
+  type RateLimitStats,
+  type RateSettings,
+  type ResolvedRateLimit,
+  type SocketRateLimiter,
+} from './rate-limit';
+export { RateLimiter, rateLimiting } from './rate-limiter';
+export { CatchUp, DEFAULT_CATCH_UP_OPTIONS, type CatchUpOptions, type Cursor, type Gap } from './catch-up';
+export type { ChannelOptions, CursorTracker } from './channel-options';
 export * from '@phx-socket/transport';
 export * from '@phx-socket/channel';
 export * from '@phx-socket/perf';

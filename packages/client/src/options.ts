@@ -18,6 +18,7 @@ import {
 import { DEFAULT_RECONNECT_STEPS_MS, DEFAULT_REJOIN_STEPS_MS, stepSchedule, type BackoffSchedule, type JitterMode } from './backoff';
 import { bool, countOrInfinity, fail, fn, isPlainObject, isPlainObjectLike, ms, oneOf, schedule, type Given } from './option-checks';
 import type { PerfFeatures, SocketFeatureOptions } from './socket-features';
+import type { RateLimitPlan } from './rate-limit';
 
 /** Connect params: an object, or a function (sync or async) called before every (re)connect. */
 export type SocketParams = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
@@ -202,6 +203,19 @@ export interface SocketOptions {
   /** Initial `socket.assigns` (copied, shallowly). @default {} */
   assigns?: Record<string, unknown>;
   /**
+   * Client-side rate limiting of app pushes and joins: pass `rateLimiting({ ... })` (token buckets; see
+   * `RateLimitOptions`; passed in like `longPollTransport`, so apps that never limit do not bundle it). Over the
+   * limit pushes and joins wait in order, never dropped; a push's timeout starts when it is sent. Error replies
+   * saying the client is limited (`rate_limited`, `too_many_joins`...) pause the socket's joins or that channel's
+   * pushes with backoff. `rate_limit:*` telemetry. A channel can add its own limit:
+   * `socket.channel(topic, params, { rateLimit: { pushesPerSecond } })`. @default undefined (no limiting, no pauses)
+   *
+   * @example
+   * import { Socket, rateLimiting } from '@phx-socket/client';
+   * new Socket(url, { rateLimit: rateLimiting({ joinsPerSecond: 100, pushesPerSecond: 50 }) });
+   */
+  rateLimit?: RateLimitPlan;
+  /**
    * Enables the perf options below (`binaryPool`, `routeCache`, `topicHandlers`, `defaultHandler`,
    * `hibernation`): pass `perfFeatures`. Passed in rather than built in, like `longPollTransport`, so apps
    * that do not use them do not bundle them. Giving one of those options without it is a `TypeError`.
@@ -301,6 +315,8 @@ export interface ResolvedSocketOptions {
   readonly longpollerTimeout: number;
   readonly autoConnect: boolean;
   readonly assigns: Readonly<Record<string, unknown>>;
+  /** null: no rate limiting. */
+  readonly rateLimit: RateLimitPlan | null;
 }
 
 function pickSerializer(options: SocketOptions, vsn: string | undefined): Serializer {
@@ -413,6 +429,7 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedSocketOptio
     longpollerTimeout: ms(o, 'longpollerTimeout', false) ?? d.longpollerTimeout,
     autoConnect: bool(o, 'autoConnect') ?? d.autoConnect,
     assigns: assignsOf(o.assigns),
+    rateLimit: rateLimitOf(o.rateLimit),
   });
 }
 
@@ -430,6 +447,14 @@ function circuitBreakerOf(value: unknown): SocketCircuitBreakerSettings | null {
   const coolDownMs = ms(named, 'circuitBreaker.coolDownMs', false) ?? d.coolDownMs;
   const minFailingMs = ms(named, 'circuitBreaker.minFailingMs', true) ?? d.minFailingMs;
   return Object.freeze({ threshold, coolDownMs, minFailingMs });
+}
+
+function rateLimitOf(value: unknown): RateLimitPlan | null {
+  if (value === undefined) return null;
+  if (!isPlainObjectLike(value) || typeof value.create !== 'function') {
+    fail('type', 'rateLimit', "rateLimiting({ ... }) (import { rateLimiting } from '@phx-socket/client')", value);
+  }
+  return value as unknown as RateLimitPlan;
 }
 
 function assignsOf(value: unknown): Readonly<Record<string, unknown>> {

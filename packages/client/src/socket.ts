@@ -7,6 +7,8 @@ import {
   BufferOverflowError,
   Channel,
   type ChannelHost,
+  type ChannelPacer,
+  type PacedChannel,
   type ChannelParams,
   type CircuitBreakerSettings,
   type EventMap,
@@ -32,6 +34,8 @@ import { Telemetry } from './telemetry';
 import { Transmitter } from './transmit';
 import { MessageDroppedError, type MessageHook, type MessageHookFn } from './hooks';
 import { SocketFeatures, type SocketStats } from './socket-features';
+import type { RateLimitStats, SocketRateLimiter } from './rate-limit';
+import { checkChannelOptions, type ChannelOptions } from './channel-options';
 
 /**
  * The object behind a Vue reactive proxy (`reactive(socket)`, `ref(channel)`), else `value` itself. A
@@ -105,6 +109,8 @@ export class Socket implements ChannelHost {
   private ref = 0;
   /** Binary pool, topic handlers, hooks, hibernation: each null/empty unless configured. */
   private readonly features: SocketFeatures;
+  /** Client-side rate limiting (the `rateLimit` option): null unless configured. */
+  private readonly rateLimiter: SocketRateLimiter | null;
 
   constructor(endPoint: string, options: SocketOptions = {}) {
     if (typeof endPoint !== 'string' || endPoint === '') {
@@ -150,6 +156,13 @@ export class Socket implements ChannelHost {
     });
     this.transmitter = new Transmitter(this.options, this.telemetry, this.callbacks, this.supervisor, this);
     this.inbound = new InboundDispatch(this.options, this.telemetry, this.features, this.router, this.callbacks, this.supervisor, this);
+    this.rateLimiter =
+      this.options.rateLimit?.create({
+        scheduler: this.scheduler,
+        random: this.options.random,
+        isConnected: () => this.isConnected(),
+        emit: (name, event) => this.telemetry.emit(name, event),
+      }) ?? null;
     if (this.options.autoConnect) this.connect();
   }
 
@@ -221,6 +234,7 @@ export class Socket implements ChannelHost {
   private opened(): void {
     this.outbox.flush((message) => this.transmitter.transmit(message));
     for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketOpen(), `onSocketOpen of "${channel.topic}"`);
+    this.rateLimiter?.opened();
     this.callbacks.run('open');
   }
 
@@ -228,6 +242,8 @@ export class Socket implements ChannelHost {
   private down(reason: string): void {
     this.inbound.clearPings();
     for (const channel of this.router.all()) this.runIsolated(() => channel.onSocketDown(reason), `onSocketDown of "${channel.topic}"`);
+    // After the channels: pushes that waited for the rate limit go back to their buffers behind recovered ones.
+    this.rateLimiter?.down();
   }
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────
@@ -280,11 +296,18 @@ export class Socket implements ChannelHost {
 
   /**
    * Creates a channel for `topic` (join it with `channel.join()`). `In`/`Out` type inbound and outbound
-   * event payloads.
+   * event payloads. `options` adds a per-channel `rateLimit` and `catchUp` (see `ChannelOptions`).
    */
-  channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams): Channel<In, Out> {
+  channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams, options?: ChannelOptions): Channel<In, Out> {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('channel(topic): topic must be a non-empty string');
-    const channel = new Channel<In, Out>(topic, params, this);
+    const { rateLimit, catchUp } = checkChannelOptions(options);
+    if (rateLimit !== undefined && this.rateLimiter === null) {
+      throw new TypeError("channel(topic, params, { rateLimit }) needs the socket option rateLimit: rateLimiting({ ... })");
+    }
+    const ownRate = rateLimit === undefined ? null : (this.rateLimiter as SocketRateLimiter).channelSettings(rateLimit);
+    const channel = new Channel<In, Out>(topic, catchUp === undefined ? params : catchUp.params(params), this);
+    if (ownRate !== null) this.rateLimiter?.limitChannel(channel, ownRate);
+    catchUp?.attach(channel as unknown as Channel);
     this.router.add(channel);
     const attach = this.features.attach;
     if (attach !== null) attach(channel as unknown as Channel);
@@ -294,6 +317,17 @@ export class Socket implements ChannelHost {
   /** Forgets a channel (called when it closes). */
   remove(channel: HostedChannel): void {
     this.router.remove(unproxied(channel));
+    this.rateLimiter?.forget(unproxied(channel) as PacedChannel);
+  }
+
+  /** @internal ChannelHost: paces pushes and joins when rate limiting is configured. */
+  get pacer(): ChannelPacer | null {
+    return this.rateLimiter;
+  }
+
+  /** Counters of client-side rate limiting; null without the `rateLimit` option. */
+  rateLimitStats(): RateLimitStats | null {
+    return this.rateLimiter?.stats() ?? null;
   }
 
   /** @internal ChannelHost: routes `joinRef` to `channel`; `previous` becomes stale. */

@@ -72,3 +72,12 @@ export {
   type InjectOptions,
 } from './fault-proxy';
 export { encodeServerFrame, OPCODE, WsFrameReader, type WsFrame } from './ws-frame-reader';
+export {
+  ConnectionRateLimiter,
+  JOIN_REFUSALS,
+  PUSH_REFUSAL,
+  type ConnectionRateLimitOptions,
+  type ConnectionRateLimitStats,
+  type JoinRefusalShape,
+} from './rate-limits';
+export { ReplayLog, type ReplayBroadcaster, type ReplayEntry, type ReplayLogOptions } from './replay-log';
