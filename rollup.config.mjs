@@ -23,9 +23,14 @@ const PACKAGES = [
   { name: 'perf', entries: { index: 'src/index.ts' } },
   {
     name: 'client',
-    entries: { index: 'src/index.ts', lite: 'src/lite/index.ts' },
+    entries: { index: 'src/index.ts', lite: 'src/lite/index.ts', shared: 'src/shared/index.ts', 'shared-worker': 'src/shared/worker-entry.ts' },
     browser: true,
-    iife: { index: ['PhxSocket', 'phx-socket'], lite: ['PhxSocketLite', 'phx-socket-lite'] },
+    iife: {
+      index: ['PhxSocket', 'phx-socket'],
+      lite: ['PhxSocketLite', 'phx-socket-lite'],
+      shared: ['PhxSocketShared', 'phx-socket-shared'],
+      'shared-worker': ['PhxSocketSharedWorker', 'phx-socket-shared-worker'],
+    },
   },
   { name: 'testkit', entries: { index: 'src/index.ts', cli: 'src/cli.ts' } },
   { name: 'cli', entries: { index: 'src/index.ts' } },

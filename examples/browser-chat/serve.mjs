@@ -9,8 +9,15 @@ import { startServer } from '@phx-socket/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-/** The client's self-contained browser bundle, served to `no-bundler.html` as a plain script. */
-const IIFE = join(dirname(require.resolve('@phx-socket/client/package.json')), 'dist', 'phx-socket.iife.js');
+const CLIENT_DIST = join(dirname(require.resolve('@phx-socket/client/package.json')), 'dist');
+/**
+ * The client's self-contained browser bundles under `/vendor/`: `phx-socket.iife.js` for `no-bundler.html`,
+ * and the shared-socket pair (`phx-socket-shared.iife.js` + the worker script `phx-socket-shared-worker.iife.js`)
+ * for `shared-probe.html`.
+ */
+const VENDOR = new Map(
+  ['phx-socket.iife.js', 'phx-socket-shared.iife.js', 'phx-socket-shared-worker.iife.js'].map((name) => [`/vendor/${name}`, join(CLIENT_DIST, name)]),
+);
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
 
@@ -61,8 +68,9 @@ export async function startChat({ port = 0, socketPort = 0, distDir = join(here,
 
   const http = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path === '/vendor/phx-socket.iife.js' ? IIFE : join(distDir, normalize(path === '/' ? '/index.html' : path));
-    if (!file.startsWith(distDir + sep) && file !== IIFE) return void res.writeHead(403).end();
+    const vendored = VENDOR.get(path);
+    const file = vendored ?? join(distDir, normalize(path === '/' ? '/index.html' : path));
+    if (!file.startsWith(distDir + sep) && vendored === undefined) return void res.writeHead(403).end();
     if (!existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': TYPES[/** @type {keyof typeof TYPES} */ (extname(file))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);

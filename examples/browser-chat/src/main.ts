@@ -1,4 +1,5 @@
 import { PerformanceMonitor, Socket } from '@phx-socket/client';
+import { SharedSocket } from '@phx-socket/client/shared';
 import { describeStatus } from './connection-status';
 import { joinRoom, type ChatMessage, type Room } from './room';
 import { mountTelemetryPanel } from './telemetry-panel';
@@ -16,12 +17,17 @@ const $ = <T extends HTMLElement>(selector: string): T => {
   return el;
 };
 
-const socket = new Socket(socketUrl, {
-  // Short enough that a dead connection is noticed while the person is still looking.
-  heartbeatIntervalMs: 10_000,
-  // Quick first retries, then back off; full jitter spreads a server restart's reconnect storm.
-  reconnectAfterMs: (tries) => [200, 500, 1000, 2000][tries - 1] ?? 5000,
-});
+// "Shared connection" (`?shared=1`, the switch in the header): every tab of this origin uses one WebSocket,
+// held by a SharedWorker; without it each tab opens its own. The rest of the app is the same code.
+const shared = query.get('shared') === '1';
+// Short enough that a dead connection is noticed while the person is still looking.
+const heartbeatIntervalMs = 10_000;
+// Quick first retries, then back off (the last step repeats).
+const reconnectSteps = [200, 500, 1000, 2000, 5000];
+const socket = shared
+  ? // Options cross into the worker as data: a schedule is given as its steps.
+    new SharedSocket(socketUrl, { heartbeatIntervalMs, reconnectAfterMs: reconnectSteps })
+  : new Socket(socketUrl, { heartbeatIntervalMs, reconnectAfterMs: (tries) => reconnectSteps[tries - 1] ?? 5000 });
 const monitor = new PerformanceMonitor();
 monitor.attach(socket.telemetry);
 mountTelemetryPanel(socket.telemetry, monitor, { counts: $('#event-counts'), summary: $('#summary'), log: $('#event-log') });
@@ -37,6 +43,22 @@ function renderStatus(): void {
 for (const name of ['socket:connecting', 'socket:connected', 'socket:disconnected', 'socket:reconnect_scheduled', 'socket:reconnect_exhausted'] as const) {
   socket.telemetry.on(name, renderStatus);
 }
+
+const sharedToggle = $<HTMLInputElement>('#shared-toggle');
+sharedToggle.checked = shared;
+sharedToggle.addEventListener('change', () => {
+  const next = new URL(location.href);
+  next.searchParams.set('shared', sharedToggle.checked ? '1' : '0');
+  location.assign(next);
+});
+// Which way this tab reaches the server: the SharedWorker, or its own socket (no SharedWorker, or it failed).
+const renderMode = (mode: string): void => {
+  const el = $('#mode');
+  el.dataset.mode = mode;
+  el.textContent = mode === 'shared-worker' ? 'shared connection' : 'own connection';
+};
+renderMode('own');
+socket.telemetry.on('shared:mode', ({ metadata }) => renderMode(metadata.mode));
 // The retry countdown moves even when no event arrives.
 setInterval(renderStatus, 250);
 

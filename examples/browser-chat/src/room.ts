@@ -1,4 +1,4 @@
-import { Presence, TypingIndicator, type Socket } from '@phx-socket/client';
+import { Presence, TypingIndicator, type Scheduler } from '@phx-socket/client';
 
 /** What the server broadcasts for a chat message. */
 export interface ChatMessage {
@@ -22,6 +22,26 @@ export type RoomOut = {
   typing: { typing: boolean };
 };
 
+/**
+ * What a room needs of its channel. A `Channel` of `Socket` and a `SharedChannel` of `SharedSocket`
+ * (`@phx-socket/client/shared`) both fit, so the room code is the same with or without a shared connection.
+ */
+export interface RoomChannel {
+  readonly joinRef: string | null;
+  readonly host: { readonly scheduler: Scheduler };
+  on<K extends keyof RoomIn & string>(event: K, callback: (payload: RoomIn[K]) => void): number;
+  on(event: string, callback: (payload: unknown) => void): number;
+  off(event: string, ref?: number): void;
+  join(): { receive(status: 'error', callback: (response: unknown) => void): unknown };
+  push(event: string, payload: Record<string, unknown>): PromiseLike<unknown> & { receive(status: 'error', callback: () => void): unknown };
+  leave(): unknown;
+}
+
+/** Either socket: `Socket`, or `SharedSocket` when the tabs share one connection. */
+export interface ChatSocket {
+  channel(topic: string, params: Record<string, unknown>): RoomChannel;
+}
+
 export interface RoomView {
   onMessage(msg: ChatMessage): void;
   onPresence(users: { user: string; sessions: number }[]): void;
@@ -40,8 +60,8 @@ export interface Room {
  * Joins one room: messages, presence and typing. A peer whose "stopped typing" never arrives (tab
  * closed mid-word) is cleared locally after `typingTimeoutMs` plus a grace period, so nobody types forever.
  */
-export function joinRoom(socket: Socket, name: string, user: string, view: RoomView, typingTimeoutMs: number): Room {
-  const channel = socket.channel<RoomIn, RoomOut>(`room:${name}`, { user });
+export function joinRoom(socket: ChatSocket, name: string, user: string, view: RoomView, typingTimeoutMs: number): Room {
+  const channel = socket.channel(`room:${name}`, { user });
   const presence = new Presence<{ online_at: number }>(channel);
   const typingIndicator = new TypingIndicator(channel, { timeoutMs: typingTimeoutMs });
   const typers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -78,7 +98,7 @@ export function joinRoom(socket: Socket, name: string, user: string, view: RoomV
   return {
     send(body) {
       typingIndicator.stop();
-      return channel.push('new_msg', { body });
+      return channel.push('new_msg', { body } satisfies RoomOut['new_msg']);
     },
     typing: () => typingIndicator.typing(),
     leave() {

@@ -238,4 +238,43 @@ describe('browser-chat in headless Chromium', () => {
     await plain.locator('#join', { hasText: 'ok' }).waitFor();
     expect(await plain.locator('#messages li', { hasText: 'only in elixir' }).count()).toBe(0);
   }, 60_000);
+
+  it('the "shared connection" switch: two tabs of one person share one WebSocket; switching it off gives a tab its own', async () => {
+    ready();
+    screenshotOnFailure('shared connection');
+    const ana = page('ana'); // in #elixir since the previous test
+    const before = chat.server.stats().connections;
+    const url = `${chat.appUrl({ user: 'sam', room: 'elixir' })}&shared=1`;
+    const sam1 = await openPage('sam1', url);
+    const sam2 = await openPage('sam2', url);
+    for (const p of [sam1, sam2]) {
+      await waitStatus(p, 'connected');
+      await p.locator('#mode[data-mode="shared-worker"]').waitFor();
+      expect(await p.locator('#shared-toggle').isChecked()).toBe(true);
+    }
+    // Vite bundled the worker from `new URL('./shared-worker.mjs', import.meta.url)`: one WebSocket for both tabs.
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(before + 1);
+    // One connection, one channel: presence sees one session for the two tabs.
+    expect(await online(ana, 'sam').textContent()).toBe('sam');
+
+    await send(sam2, 'from the second tab');
+    await message(ana, 'sam', 'from the second tab').waitFor();
+    await message(sam1, 'sam', 'from the second tab').waitFor();
+    await send(ana, 'hi both sams');
+    await message(sam1, 'ana', 'hi both sams').waitFor();
+    await message(sam2, 'ana', 'hi both sams').waitFor();
+    expect(await sam1.locator('#messages li', { hasText: 'hi both sams' }).count()).toBe(1);
+    // Telemetry is forwarded from the worker into each tab's panel.
+    await sam2.locator('#event-counts tr[data-event="push:reply"]').waitFor();
+
+    // The switch reloads the tab without sharing: it opens its own WebSocket.
+    await sam2.locator('#shared-toggle').click();
+    await sam2.waitForURL(/shared=0/);
+    await waitStatus(sam2, 'connected');
+    expect(await sam2.locator('#mode').getAttribute('data-mode')).toBe('own');
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(before + 2);
+    await online(ana, 'sam').filter({ hasText: 'sam (2 tabs)' }).waitFor();
+    await send(sam2, 'on my own socket');
+    await message(sam1, 'sam', 'on my own socket').waitFor();
+  }, 60_000);
 });

@@ -1,0 +1,199 @@
+// The shared connection (`@phx-socket/client/shared`) in real headless Chromium: pages of one origin load
+// the IIFE build and its hosted worker script (public/shared-probe.html) against the chat server from
+// serve.mjs, and the testkit's stats say how many WebSockets and channels the server really sees.
+// Chromium comes from the system (Debian's `chromium`); nothing here downloads a browser.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startChat } from '../serve.mjs';
+
+const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(exampleDir, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+interface Probe {
+  modes: { mode: string; reason: string }[];
+  messages: { id: number; user: string; body: string }[];
+  replies: ({ ok: { id: number } } | { error: string })[];
+  errors: string[];
+  joined: boolean;
+  online?: string[];
+  state(): { mode: string | null; status: string; channel: string };
+  send(body: string): Promise<{ id: number }>;
+}
+type ProbeWindow = Window & { probe: Probe };
+
+type Chat = Awaited<ReturnType<typeof startChat>>;
+let chat: Chat;
+let context: BrowserContext;
+let userDataDir: string;
+let siteDir: string;
+const open: Page[] = [];
+const pageErrors: string[] = [];
+let workerSeq = 0;
+
+/** Set-up problems are rethrown by every test: a browser suite that skips proves nothing. */
+let setupError: unknown = null;
+function ready(): void {
+  if (setupError !== null) throw setupError;
+}
+
+beforeAll(async () => {
+  try {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`npm test\` (installs it) or \`apt-get install -y chromium\``);
+    for (const file of ['phx-socket-shared.iife.js', 'phx-socket-shared-worker.iife.js']) {
+      const path = join(repoRoot, 'packages', 'client', 'dist', file);
+      if (!existsSync(path)) throw new Error(`${path} is missing: run the root build first (npx pnpm@9.15.9 run build)`);
+    }
+    // The probe page needs no Vite build: serve public/ as it is (startChat wants an index.html).
+    siteDir = mkdtempSync(join(tmpdir(), 'phx-shared-site-'));
+    copyFileSync(join(exampleDir, 'public', 'shared-probe.html'), join(siteDir, 'shared-probe.html'));
+    writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>shared probe</title>');
+    chat = await startChat({ distDir: siteDir });
+    userDataDir = mkdtempSync(join(tmpdir(), 'phx-chromium-shared-'));
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (error) {
+    setupError = error;
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await chat?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  if (siteDir) rmSync(siteDir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close()));
+  await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(0);
+  const errors = pageErrors.splice(0);
+  expect(errors, 'errors thrown in the pages').toEqual([]);
+});
+
+/** A probe page; `worker` names the SharedWorker, so each test starts with a fresh one. */
+async function probePage(query: Record<string, string>, init?: () => void): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (init) await page.addInitScript(init);
+  open.push(page);
+  const search = new URLSearchParams({ socket: chat.server.url, ...query });
+  await page.goto(`${chat.origin}/shared-probe.html?${search}`);
+  await page.waitForFunction(() => (window as unknown as ProbeWindow).probe?.joined === true);
+  return page;
+}
+
+const probe = <T>(page: Page, fn: (p: Probe) => T | Promise<T>): Promise<T> =>
+  page.evaluate(`(${fn.toString()})(window.probe)`) as Promise<T>;
+
+async function closePage(page: Page): Promise<void> {
+  open.splice(open.indexOf(page), 1);
+  await page.close();
+}
+
+describe('SharedSocket in headless Chromium', () => {
+  it('three pages of one origin share one WebSocket and one channel; each hears each broadcast once', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const before = chat.server.stats().totalConnections;
+    const pages = [];
+    for (let i = 0; i < 3; i++) pages.push(await probePage({ worker, user: 'ana' }));
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
+    expect(chat.server.stats().totalConnections - before).toBe(1);
+    for (const p of pages) expect(await probe(p, (x) => x.modes)).toEqual([{ mode: 'shared-worker', reason: 'shared_worker' }]);
+    // Presence came through the worker, at once for the pages that attached later.
+    for (const p of pages) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.online?.includes('ana'));
+
+    chat.server.broadcast('room:lobby', 'new_msg', { id: 1001, user: 'server', body: 'to everyone' });
+    chat.server.broadcast('room:lobby', 'new_msg', { id: 1002, user: 'server', body: 'again' });
+    for (const p of pages) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    for (const p of pages) expect(await probe(p, (x) => x.messages.map((m) => m.body))).toEqual(['to everyone', 'again']);
+  }, 60_000);
+
+  it('a push from page 2 gets its reply on page 2 only, and its broadcast on every page', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const pages = [await probePage({ worker, user: 'bob' }), await probePage({ worker, user: 'bob' }), await probePage({ worker, user: 'bob' })];
+    const reply = await probe(pages[1]!, (x) => x.send('from page 2'));
+    expect(reply.id).toEqual(expect.any(Number));
+    for (const p of pages) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'from page 2'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await probe(pages[0]!, (x) => x.replies)).toEqual([]);
+    expect(await probe(pages[1]!, (x) => x.replies)).toEqual([{ ok: { id: reply.id } }]);
+    expect(await probe(pages[2]!, (x) => x.replies)).toEqual([]);
+    for (const p of pages) expect(await probe(p, (x) => x.messages.filter((m) => m.body === 'from page 2').length)).toBe(1);
+    expect(chat.server.stats().connections).toBe(1);
+  }, 60_000);
+
+  it('closing pages 1 and 2 keeps page 3 joined; closing all leaves the channel on the server', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const [p1, p2, p3] = [await probePage({ worker, user: 'cy' }), await probePage({ worker, user: 'cy' }), await probePage({ worker, user: 'cy' })];
+    const leavesBefore = chat.server.stats().leaves;
+    await closePage(p1!);
+    await closePage(p2!);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
+    expect(await probe(p3!, (x) => x.state())).toMatchObject({ mode: 'shared-worker', status: 'open', channel: 'joined' });
+    chat.server.broadcast('room:lobby', 'new_msg', { id: 2001, user: 'server', body: 'still here?' });
+    await p3!.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'still here?'));
+    expect((await probe(p3!, (x) => x.send('yes'))).id).toEqual(expect.any(Number));
+
+    await closePage(p3!);
+    await expect.poll(() => chat.server.stats().channels, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(0);
+    expect(chat.server.stats().leaves).toBeGreaterThan(leavesBefore);
+  }, 60_000);
+
+  it('a crashed page (no pagehide, no bye) is noticed by the worker, which leaves its channel', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const stays = await probePage({ worker, user: 'fay' });
+    const crashes = await probePage({ worker, user: 'fay', room: 'crash' });
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 2 });
+    const cdp = await context.newCDPSession(crashes);
+    // The renderer dies: its Web Lock (and port) go with it. The crash never answers, hence the race.
+    await Promise.race([cdp.send('Page.crash').catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    open.splice(open.indexOf(crashes), 1);
+    await expect.poll(() => chat.server.stats().channels, { timeout: 10_000 }).toBe(1);
+    expect(chat.server.stats().connections).toBe(1);
+    expect(await probe(stays, (x) => x.state())).toMatchObject({ mode: 'shared-worker', status: 'open', channel: 'joined' });
+    await Promise.race([crashes.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+  }, 60_000);
+
+  it('without SharedWorker each page falls back to its own socket, says so, and still works', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const noSharedWorker = () => {
+      delete (window as { SharedWorker?: unknown }).SharedWorker;
+    };
+    const a = await probePage({ worker, user: 'dee' }, noSharedWorker);
+    const b = await probePage({ worker, user: 'dee' }, noSharedWorker);
+    for (const p of [a, b]) expect(await probe(p, (x) => x.modes)).toEqual([{ mode: 'local', reason: 'no_shared_worker' }]);
+    expect(chat.server.stats()).toMatchObject({ connections: 2, channels: 2 });
+    const reply = await probe(b, (x) => x.send('local push'));
+    for (const p of [a, b]) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'local push'));
+    expect(await probe(b, (x) => x.replies)).toEqual([{ ok: { id: reply.id } }]);
+    expect(await probe(a, (x) => x.replies)).toEqual([]);
+  }, 60_000);
+
+  it('a worker script that fails to load falls back to an own socket', async () => {
+    ready();
+    const a = await probePage({ worker: `w${++workerSeq}`, user: 'eve', workerUrl: '/vendor/no-such-worker.js', startMs: '1500' });
+    const modes = await probe(a, (x) => x.modes);
+    expect(modes[0]).toEqual({ mode: 'shared-worker', reason: 'shared_worker' });
+    // Chromium fires `error` on the SharedWorker for a 404 script (almost always); the start timeout is the backstop.
+    expect(modes.slice(1)).toEqual([{ mode: 'local', reason: expect.stringMatching(/^worker_(error|start_timeout)$/) }]);
+    expect(await probe(a, (x) => x.state())).toMatchObject({ mode: 'local', status: 'open', channel: 'joined' });
+    expect((await probe(a, (x) => x.send('after fallback'))).id).toEqual(expect.any(Number));
+  }, 60_000);
+});

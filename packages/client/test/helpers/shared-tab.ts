@@ -1,0 +1,108 @@
+/**
+ * Harness for the shared-socket suites: a host in this process and "tabs" talking to it over real
+ * `MessageChannel` ports (structured clone included), torn down after each test.
+ */
+import { afterEach } from 'vitest';
+import { SharedSocketHost, type SharedSocketHostOptions } from '../../src/shared/host';
+import { SHARED_PROTOCOL_VERSION, tabMessage, type TabMessageBody, type WorkerMessage } from '../../src/shared/protocol';
+
+const hosts: SharedSocketHost[] = [];
+const ports: MessagePort[] = [];
+
+afterEach(() => {
+  for (const host of hosts.splice(0)) host.close();
+  for (const port of ports.splice(0)) port.close();
+});
+
+/** A host closed after the test. */
+export function host(options: SharedSocketHostOptions = {}): SharedSocketHost {
+  const h = new SharedSocketHost(options);
+  hosts.push(h);
+  return h;
+}
+
+/** A MessageChannel whose first port is served by `h`; the second is the tab's. Closed after the test. */
+export function portPair(h: SharedSocketHost): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  h.connect(port1);
+  return port2;
+}
+
+let tabSeq = 0;
+
+/** A raw tab: sends protocol messages, records and awaits what the worker sends. */
+export class RawTab {
+  readonly id = `tab-${++tabSeq}`;
+  readonly received: WorkerMessage[] = [];
+  private readonly port: MessagePort;
+  private waiters: { pred: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void }[] = [];
+
+  constructor(h: SharedSocketHost) {
+    this.port = portPair(h);
+    this.port.onmessage = (event: MessageEvent) => {
+      const m = event.data as WorkerMessage;
+      this.received.push(m);
+      for (const w of [...this.waiters]) {
+        if (w.pred(m)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    };
+  }
+
+  send(body: TabMessageBody): void {
+    this.port.postMessage(tabMessage(body));
+  }
+
+  /** Posts anything (another protocol version, garbage). */
+  sendRaw(data: unknown): void {
+    this.port.postMessage(data);
+  }
+
+  hello(url: string, extra: Partial<Extract<TabMessageBody, { t: 'hello' }>> = {}): void {
+    this.send({
+      t: 'hello',
+      client: this.id,
+      key: `key:${url}`,
+      url,
+      options: { reconnectAfterMs: 20, rejoinAfterMs: 20, jitter: 'none' },
+      params: {},
+      authToken: null,
+      dynamic: { params: false, authToken: false },
+      telemetry: true,
+      timeoutMs: 60_000,
+      ...extra,
+    });
+  }
+
+  /** The first message already received, or the next one, matching `pred`. */
+  next<T extends WorkerMessage['t']>(t: T, pred: (m: Extract<WorkerMessage, { t: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<WorkerMessage, { t: T }>> {
+    const match = (m: WorkerMessage): boolean => m.t === t && m.v === SHARED_PROTOCOL_VERSION && pred(m as Extract<WorkerMessage, { t: T }>);
+    const seen = this.received.find(match);
+    if (seen) return Promise.resolve(seen as Extract<WorkerMessage, { t: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.id}: no "${t}" message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((x) => x.t))}`)), timeoutMs);
+      this.waiters.push({ pred: match, resolve: (m) => (clearTimeout(timer), resolve(m as Extract<WorkerMessage, { t: T }>)) });
+    });
+  }
+
+  /** Messages of type `t` received so far. */
+  all<T extends WorkerMessage['t']>(t: T): Extract<WorkerMessage, { t: T }>[] {
+    return this.received.filter((m) => m.t === t) as Extract<WorkerMessage, { t: T }>[];
+  }
+
+  close(): void {
+    this.port.close();
+  }
+}
+
+/** Resolves once `check` is true (polled), or rejects after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
