@@ -20,14 +20,11 @@ export interface SignalSource {
  */
 export async function listen(command: ListenCommand, printer: Printer, signals: SignalSource = process): Promise<ExitCode> {
   const session = await Session.open({ connect: command.connect, output: command.output, printer, events: command.events });
-  try {
-    for (const topic of command.topics) await session.join(topic, command.joinParams);
-  } catch (error) {
-    await session.close();
-    throw error;
-  }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
+  // Listening for Ctrl-C before the joins: one pressed while they are still going out (or right after
+  // the last "joined" line) must leave the channels too, not kill the process with them joined.
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
       signals.off('SIGINT', stop);
       signals.off('SIGTERM', stop);
       // A second Ctrl-C while leaving exits at once.
@@ -37,6 +34,15 @@ export async function listen(command: ListenCommand, printer: Printer, signals: 
     signals.once('SIGINT', stop);
     signals.once('SIGTERM', stop);
   });
+  try {
+    for (const topic of command.topics) await session.join(topic, command.joinParams);
+  } catch (error) {
+    signals.off('SIGINT', stop);
+    signals.off('SIGTERM', stop);
+    await session.close();
+    throw error;
+  }
+  await stopped;
   const topics = session.topics();
   await session.close();
   printer.status('stopped', `left ${topics.length === 0 ? 'no channels' : topics.join(', ')}; bye`, { topics });
