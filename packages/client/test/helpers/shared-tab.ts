@@ -97,12 +97,3 @@ export class RawTab {
     this.port.close();
   }
 }
-
-/** Resolves once `check` is true (polled), or rejects after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

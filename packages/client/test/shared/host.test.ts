@@ -4,8 +4,8 @@
  * tabs released on bye, port close or silence.
  */
 import { describe, expect, it } from 'vitest';
-import { server } from '../helpers/harness';
-import { host, RawTab, until } from '../helpers/shared-tab';
+import { server, until } from '../helpers/harness';
+import { host, RawTab } from '../helpers/shared-tab';
 import { SHARED_PROTOCOL_VERSION } from '../../src/shared/protocol';
 
 async function chatServer() {

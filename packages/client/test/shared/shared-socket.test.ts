@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelClosedError, ConnectionLostError, JoinError, Presence, ReplyError, type TelemetryEventMap } from '../../src/index';
 import { SharedParamsMismatchError, SharedSocket, type SharedSocketOptions, type SharedWorkerLike } from '../../src/shared/index';
-import { server } from '../helpers/harness';
-import { host, portPair, until } from '../helpers/shared-tab';
+import { server, until } from '../helpers/harness';
+import { host, portPair } from '../helpers/shared-tab';
 import type { SharedSocketHost } from '../../src/shared/host';
 
 const sockets: SharedSocket[] = [];
