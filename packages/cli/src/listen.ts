@@ -22,23 +22,24 @@ export async function listen(command: ListenCommand, printer: Printer, signals: 
   const session = await Session.open({ connect: command.connect, output: command.output, printer, events: command.events });
   // Listening for Ctrl-C before the joins: one pressed while they are still going out (or right after
   // the last "joined" line) must leave the channels too, not kill the process with them joined.
-  let stop = (): void => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = (): void => {
-      signals.off('SIGINT', stop);
-      signals.off('SIGTERM', stop);
-      // A second Ctrl-C while leaving exits at once.
-      signals.once('SIGINT', () => process.exit(130));
-      resolve();
-    };
-    signals.once('SIGINT', stop);
-    signals.once('SIGTERM', stop);
-  });
+  let release = (): void => {};
+  const stopped = new Promise<void>((resolve) => (release = resolve));
+  const unlisten = (): void => {
+    signals.off('SIGINT', stop);
+    signals.off('SIGTERM', stop);
+  };
+  const stop = (): void => {
+    unlisten();
+    // A second Ctrl-C while leaving exits at once.
+    signals.once('SIGINT', () => process.exit(130));
+    release();
+  };
+  signals.once('SIGINT', stop);
+  signals.once('SIGTERM', stop);
   try {
     for (const topic of command.topics) await session.join(topic, command.joinParams);
   } catch (error) {
-    signals.off('SIGINT', stop);
-    signals.off('SIGTERM', stop);
+    unlisten();
     await session.close();
     throw error;
   }
