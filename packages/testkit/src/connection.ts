@@ -208,7 +208,7 @@ export class Connection implements ConnectionHandle, ChannelHost {
         ? (message.payload as JoinParams)
         : {};
     if (this.channels.size >= this.hub.maxChannels) {
-      this.answerJoin(topic, joinRef, ref, params, { status: 'error', response: { reason: REASONS.tooManyChannels } });
+      this.answerJoin(topic, joinRef, ref, params, { status: 'error', response: { ...this.hub.channelCapRefusal } });
       return;
     }
     const channel = new ChannelProcess(this, spec, topic, joinRef, this.assigns);

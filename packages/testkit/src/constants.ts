@@ -25,6 +25,8 @@ export const STATUS = Object.freeze({ ok: 'ok', error: 'error' } as const);
 export const REASONS = Object.freeze({
   unmatchedTopic: 'unmatched topic',
   tooManyChannels: 'too many channels joined',
+  /** Supabase Realtime's wording for the same per-connection cap. */
+  tooManyChannelsSupabase: 'too_many_channels',
   joinCrashed: 'join crashed',
 } as const);
 

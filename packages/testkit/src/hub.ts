@@ -29,7 +29,11 @@ export class Hub {
   private readonly subscribers = new Map<string, Set<ChannelProcess>>();
   private connectionSeq = 0;
 
-  constructor(readonly maxChannels: number) {}
+  constructor(
+    readonly maxChannels: number,
+    /** The refusal of a join over `maxChannels`. */
+    readonly channelCapRefusal: { readonly reason: string },
+  ) {}
 
   nextConnectionId(): string {
     this.connectionSeq += 1;
@@ -80,6 +84,18 @@ export class Hub {
    * encoding once per serializer. V1 subscribers are skipped for binary payloads (V1 has no binary frames).
    */
   broadcast(topic: string, event: string, payload: unknown, except?: ChannelProcess): void {
+    this.relay?.(topic, event, payload);
+    this.deliver(topic, event, payload, except);
+  }
+
+  /**
+   * Set by a cluster: every broadcast made on this node is relayed to the other nodes, as Phoenix.PubSub
+   * does across a cluster.
+   */
+  relay: ((topic: string, event: string, payload: unknown) => void) | null = null;
+
+  /** Sends a broadcast to this node's subscribers only (a relayed one arrives here). */
+  deliver(topic: string, event: string, payload: unknown, except?: ChannelProcess): void {
     this.stats.broadcasts++;
     const set = this.subscribers.get(topic);
     if (!set) return;

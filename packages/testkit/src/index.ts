@@ -9,9 +9,10 @@
  * await server.close();
  */
 export { startServer, TestServer } from './server';
+export { DEFAULT_CLUSTER_OPTIONS, startCluster, TestCluster, type ClusterOptions } from './cluster';
 export { installDemoChannels } from './demo-channels';
 export { DEFAULT_SERVER_OPTIONS } from './options';
-export type { ServerOptions, TlsOptions, PerMessageDeflateOptions } from './options';
+export type { ChannelCapRefusalShape, ServerOptions, TlsOptions, PerMessageDeflateOptions } from './options';
 export type {
   Assigns,
   ChannelSocket,

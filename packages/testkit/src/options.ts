@@ -32,6 +32,12 @@ export interface ServerOptions {
   id?: SocketIdHandler;
   /** Channels one connection may have joined; join number `maxChannels + 1` gets `{reason: 'too many channels joined'}` (Phoenix ≥ 1.8.9). @default 100 */
   maxChannels?: number;
+  /**
+   * How join number `maxChannels + 1` is refused: `'phoenix'` answers `{reason: 'too many channels joined'}`
+   * (Phoenix ≥ 1.8.9), `'supabase'` answers `{reason: 'too_many_channels'}` (Supabase Realtime's per-connection
+   * channel limit). @default 'phoenix'
+   */
+  maxChannelsRefusal?: ChannelCapRefusalShape;
   /** permessage-deflate, passed to `ws`. Phoenix's default is off. @default false */
   perMessageDeflate?: PerMessageDeflateOptions;
   /** Largest accepted client frame in bytes; larger frames close the connection with 1009 (ws). @default 104857600 (100 MiB) */
@@ -50,6 +56,9 @@ export interface ServerOptions {
   longPollWindowMs?: number;
 }
 
+/** How a join over the per-connection channel cap is refused (see `maxChannelsRefusal`). */
+export type ChannelCapRefusalShape = 'phoenix' | 'supabase';
+
 /** Options after defaults are applied. */
 export interface ResolvedServerOptions {
   readonly port: number;
@@ -58,6 +67,7 @@ export interface ResolvedServerOptions {
   readonly connect: ConnectHandler;
   readonly id: SocketIdHandler | undefined;
   readonly maxChannels: number;
+  readonly maxChannelsRefusal: ChannelCapRefusalShape;
   readonly perMessageDeflate: PerMessageDeflateOptions;
   readonly maxPayloadBytes: number;
   readonly tls: TlsOptions | undefined;
@@ -72,6 +82,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   path: '/socket',
   connect: (() => true) as ConnectHandler,
   maxChannels: 100,
+  maxChannelsRefusal: 'phoenix' as ChannelCapRefusalShape,
   perMessageDeflate: false as PerMessageDeflateOptions,
   maxPayloadBytes: 100 * 1024 * 1024,
   tls: undefined as TlsOptions | undefined,
@@ -108,6 +119,10 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (typeof connect !== 'function') throw new TypeError('startServer({ connect }): expected a function');
   const maxChannels = nonNegativeInteger('maxChannels', options.maxChannels ?? DEFAULT_SERVER_OPTIONS.maxChannels);
   if (maxChannels === 0) throw new RangeError('startServer({ maxChannels }): must be at least 1');
+  const maxChannelsRefusal = options.maxChannelsRefusal ?? DEFAULT_SERVER_OPTIONS.maxChannelsRefusal;
+  if (maxChannelsRefusal !== 'phoenix' && maxChannelsRefusal !== 'supabase') {
+    throw new TypeError(`startServer({ maxChannelsRefusal }): expected 'phoenix' or 'supabase', got ${String(maxChannelsRefusal)}`);
+  }
   return {
     port: nonNegativeInteger('port', options.port ?? DEFAULT_SERVER_OPTIONS.port, 65535),
     host: options.host ?? DEFAULT_SERVER_OPTIONS.host,
@@ -115,6 +130,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     connect,
     id: socketIdOf(options.id),
     maxChannels,
+    maxChannelsRefusal,
     perMessageDeflate: options.perMessageDeflate ?? DEFAULT_SERVER_OPTIONS.perMessageDeflate,
     maxPayloadBytes: nonNegativeInteger('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_SERVER_OPTIONS.maxPayloadBytes),
     tls: options.tls ?? DEFAULT_SERVER_OPTIONS.tls,

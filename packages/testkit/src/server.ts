@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ChannelProcess } from './channel-process';
-import { CLOSE_CODE, TRANSPORT_PATH } from './constants';
+import { CLOSE_CODE, REASONS, TRANSPORT_PATH } from './constants';
 import type { Connection } from './connection';
 import { NotListeningError } from './errors';
 import type { ServerEventName, ServerEvents } from './events';
@@ -52,7 +52,8 @@ export class TestServer {
   /** @internal Use {@link startServer}. */
   constructor(options: ServerOptions = {}) {
     this.options = resolveServerOptions(options);
-    this.hub = new Hub(this.options.maxChannels);
+    const capReason = this.options.maxChannelsRefusal === 'supabase' ? REASONS.tooManyChannelsSupabase : REASONS.tooManyChannels;
+    this.hub = new Hub(this.options.maxChannels, Object.freeze({ reason: capReason }));
     this.transport = new WebSocketTransport(this.hub, this.options);
     this.longPoll = new LongPollTransport(this.hub, this.options);
     this.gate = new UpgradeGate((request, socket, head) => this.transport.handleUpgrade(request, socket, head));
@@ -252,6 +253,25 @@ export class TestServer {
     this.transport.resume();
     this.gate.open('stall');
     await this.listen();
+  }
+
+  /**
+   * Listens again on the same port after `close()` (a node coming back); channels and routes are kept.
+   *
+   * @example
+   * await server.close(); // clients reconnect and fail
+   * await server.reopen(); // ...and now succeed
+   */
+  async reopen(): Promise<void> {
+    if (this.listening) return;
+    this.transport.resume();
+    this.gate.open('stall');
+    await this.listen();
+  }
+
+  /** @internal The hub, for `startCluster`. */
+  get node(): Hub {
+    return this.hub;
   }
 
   /** A snapshot of the counters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeServerFrame, encodeClientPush } from '../src/index';
+import { decodeServerFrame, encodeClientPush, startServer } from '../src/index';
 import { RawClient, type V2Frame } from './helpers/raw-client';
 import { track, useServer } from './helpers/server';
 
@@ -227,6 +227,19 @@ describe('joins', () => {
     await client.join('room:2');
     expect((await client.join('room:3'))[4]).toEqual({ status: 'error', response: { reason: 'too many channels joined' } });
     expect(server.port).not.toBe(limited.port);
+  });
+
+  it('words the channel-cap refusal as Supabase Realtime does with maxChannelsRefusal: supabase', async () => {
+    const limited = await useServer({ maxChannels: 1, maxChannelsRefusal: 'supabase' });
+    limited.channel('room:*', {});
+    const client = track(await RawClient.connect(limited.url));
+    expect((await client.join('room:1'))[4]).toEqual({ status: 'ok', response: {} });
+    expect((await client.join('room:2'))[4]).toEqual({ status: 'error', response: { reason: 'too_many_channels' } });
+    expect(limited.stats().joinErrors).toBe(1);
+  });
+
+  it('rejects an unknown maxChannelsRefusal wording', async () => {
+    await expect(startServer({ maxChannelsRefusal: 'elixir' as never })).rejects.toThrow(/maxChannelsRefusal/);
   });
 
   it('allows 100 channels by default and refuses the 101st', async () => {
