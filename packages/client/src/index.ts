@@ -80,3 +80,18 @@ export type { ChannelOptions, CursorTracker } from './channel-options';
 export * from '@phx-socket/transport';
 export * from '@phx-socket/channel';
 export * from '@phx-socket/perf';
+export { SocketPool } from './pool/pool';
+export { PoolChannel, type MoveReason } from './pool/pool-channel';
+export { PoolPush } from './pool/pool-push';
+export { DEFAULT_POOL_OPTIONS, PoolOptionError, type FullRefusalTest, type SocketPoolOptions } from './pool/pool-options';
+export type { PoolMoveStats, PoolSocketStats, PoolStats } from './pool/pool-stats';
+export {
+  PoolTelemetry,
+  type PoolOwnEventMap,
+  type PoolSocketMetadata,
+  type PoolTelemetryAnyHandler,
+  type PoolTelemetryEventMap,
+  type PoolTelemetryEventName,
+  type PooledEvent,
+} from './pool/pool-telemetry';
+export { consistentHash, hash32, leastChannels, rendezvousScore, roundRobin, type PoolSlotInfo, type PoolStrategy, type PoolStrategyName } from './pool/strategy';

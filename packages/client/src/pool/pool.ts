@@ -1,0 +1,279 @@
+/**
+ * `SocketPool`: spreads channels over several sockets and endpoints behind `Socket`'s `channel(topic,
+ * params)` API. Sockets open lazily; a socket whose endpoint keeps failing is marked unhealthy and its
+ * channels move (handlers and unsent pushes with them) to healthy sockets, and back when it recovers; a
+ * join refused as "full" goes to another socket.
+ */
+import { realScheduler, type ChannelParams, type EventMap, type Scheduler } from '@phx-socket/channel';
+import type { ChannelOptions } from '../channel-options';
+import type { Socket } from '../socket';
+import { PoolChannel, type MoveReason, type PoolChannelHost } from './pool-channel';
+import { resolvePoolOptions, type ResolvedPoolOptions, type SocketPoolOptions } from './pool-options';
+import type { PoolMoveStats, PoolStats } from './pool-stats';
+import { PoolTelemetry } from './pool-telemetry';
+import { PoolSlot } from './pool-slot';
+import { strategyOf, type PoolStrategy } from './strategy';
+
+type AnyPoolChannel = PoolChannel<object, object>;
+
+/**
+ * A pool of sockets with the `Socket` channel API.
+ *
+ * @example
+ * import { SocketPool } from '@phx-socket/client';
+ * const pool = new SocketPool({ endpoints: [urlA, urlB, urlC], maxChannelsPerSocket: 100, socket: { params: { token } } });
+ * pool.connect();
+ * const room = pool.channel('room:42');
+ * room.on('new_msg', (msg) => render(msg));
+ * await room.join();
+ * pool.telemetry.on('pool:channel_moved', ({ metadata }) => console.log(metadata.topic, '→', metadata.to));
+ */
+export class SocketPool implements PoolChannelHost {
+  /** Combined telemetry of every socket (metadata gains `socket_index`, `endpoint`) plus `pool:*` events. */
+  readonly telemetry = new PoolTelemetry();
+  readonly timeoutMs: number;
+  readonly sendBufferLimit: number;
+  readonly overflowPolicy: 'drop-oldest' | 'reject';
+  private readonly options: ResolvedPoolOptions;
+  private readonly strategy: PoolStrategy;
+  private readonly slots: PoolSlot[] = [];
+  private readonly scheduler: Scheduler;
+  private readonly where = new Map<AnyPoolChannel, PoolSlot>();
+  private readonly homes = new Map<AnyPoolChannel, PoolSlot>();
+  private readonly moveCounts: PoolMoveStats = { failover: 0, rebalance: 0, overflow: 0 };
+  private wantConnected = false;
+
+  constructor(options: SocketPoolOptions) {
+    this.options = resolvePoolOptions(options);
+    this.strategy = strategyOf(this.options.strategy);
+    const s = this.options.socket;
+    this.scheduler = s.scheduler ?? realScheduler;
+    this.timeoutMs = s.timeout ?? 10_000;
+    this.sendBufferLimit = s.sendBufferLimit ?? 1000;
+    this.overflowPolicy = s.overflowPolicy ?? 'drop-oldest';
+    const { endpoints, socketsPerEndpoint } = this.options;
+    const hooks = {
+      created: (slot: PoolSlot) => this.created(slot),
+      unhealthy: (slot: PoolSlot, reason: string) => this.unhealthy(slot, reason),
+      healthy: (slot: PoolSlot, ms: number) => this.recovered(slot, ms),
+    };
+    for (let n = 0; n < socketsPerEndpoint; n++) {
+      endpoints.forEach((endpoint, e) => {
+        this.slots.push(new PoolSlot(n * endpoints.length + e, endpoint, n, this.options, this.scheduler, hooks));
+      });
+    }
+  }
+
+  /** Socket slots: `endpoints.length * socketsPerEndpoint`. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** The socket of slot `index`, or null while unopened (for its own telemetry, state, `ping`...). */
+  socket(index: number): Socket | null {
+    return this.slots[index]?.socket ?? null;
+  }
+
+  /** Sockets created so far. */
+  sockets(): Socket[] {
+    return this.slots.flatMap((slot) => (slot.socket === null ? [] : [slot.socket]));
+  }
+
+  /**
+   * A channel for `topic`, placed on a socket when it joins. Same signature as `socket.channel`;
+   * `options.rateLimit` is passed to the real channel (the pool's sockets need the `rateLimit` option).
+   */
+  channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams, options?: ChannelOptions): PoolChannel<In, Out> {
+    if (typeof topic !== 'string' || topic === '') throw new TypeError('pool.channel(topic): topic must be a non-empty string');
+    if (options?.catchUp !== undefined) {
+      throw new TypeError('pool.channel(topic, params, { catchUp }): use catchUp.params(params) and catchUp.attach(channel) with a pool channel');
+    }
+    return new PoolChannel<In, Out>(this, topic, params, options);
+  }
+
+  /** Connects every socket that has channels; sockets created later connect at once. */
+  connect(): void {
+    this.wantConnected = true;
+    for (const slot of this.slots) slot.socket?.connect();
+  }
+
+  /** Disconnects every socket; channels error and rejoin after the next `connect()`. */
+  disconnect(callback?: () => void): void {
+    this.wantConnected = false;
+    const open = this.sockets();
+    let left = open.length;
+    if (left === 0) {
+      callback?.();
+      return;
+    }
+    for (const socket of open) {
+      socket.disconnect(() => {
+        if (--left === 0) callback?.();
+      });
+    }
+  }
+
+  /** True when at least one socket is open. */
+  isConnected(): boolean {
+    return this.slots.some((slot) => slot.socket?.isConnected() === true);
+  }
+
+  /** A snapshot of every slot, and totals. */
+  stats(): PoolStats {
+    const sockets = this.slots.map((slot) => ({
+      index: slot.index,
+      endpoint: slot.endpoint,
+      state: slot.socket?.state.status ?? ('unopened' as const),
+      channels: slot.channels,
+      healthy: slot.healthy,
+      capacity: slot.capacity,
+    }));
+    return {
+      sockets,
+      channels: this.where.size,
+      opened: this.slots.filter((s) => s.opened).length,
+      healthy: this.slots.filter((s) => s.healthy).length,
+      moves: { ...this.moveCounts },
+    };
+  }
+
+  /** Stops watching the sockets and disconnects them (the pool is not usable afterwards). */
+  dispose(): void {
+    this.disconnect();
+    for (const slot of this.slots) slot.dispose();
+  }
+
+  // ── PoolChannelHost ──────────────────────────────────────────────────────────────────────────────
+
+  /** @internal */
+  place(channel: AnyPoolChannel): Socket {
+    const slot = this.pick(channel.topic, null);
+    this.homes.set(channel, slot);
+    return this.assign(channel, slot);
+  }
+
+  /** @internal */
+  isFullRefusal(response: unknown): boolean {
+    return this.options.isFullRefusal(response);
+  }
+
+  /** @internal */
+  refusedFull(channel: AnyPoolChannel, socket: Socket, reason: unknown): boolean {
+    const slot = this.where.get(channel);
+    if (slot === undefined || slot.socket !== socket) return false;
+    const others = slot.channels - 1;
+    if (others < slot.capacity) {
+      slot.capacity = Math.max(others, 0);
+      this.telemetry.emit('pool:socket_full', {
+        measurements: { channels: others },
+        metadata: { socket_index: slot.index, endpoint: slot.endpoint, topic: channel.topic, reason },
+      });
+    }
+    const target = this.pickStrict(channel.topic, slot);
+    if (target === null) return false;
+    this.homes.set(channel, target);
+    this.relocate(channel, slot, target, 'overflow');
+    return true;
+  }
+
+  /** @internal */
+  closed(channel: AnyPoolChannel): void {
+    this.where.get(channel)?.members.delete(channel);
+    this.where.delete(channel);
+    this.homes.delete(channel);
+  }
+
+  /** @internal */
+  moved(channel: AnyPoolChannel, from: Socket, to: Socket, reason: MoveReason): void {
+    this.moveCounts[reason]++;
+    const toSlot = this.where.get(channel);
+    // Its new socket failed while it moved: move on.
+    if (toSlot !== undefined && !toSlot.healthy) {
+      const next = this.pickStrict(channel.topic, toSlot) ?? this.anyHealthy(channel.topic, toSlot);
+      if (next !== null) this.relocate(channel, toSlot, next, 'failover');
+    }
+    if (!this.telemetry.has('pool:channel_moved')) return;
+    const fromSlot = this.slots.find((s) => s.socket === from) as PoolSlot;
+    const target = this.slots.find((s) => s.socket === to) as PoolSlot;
+    this.telemetry.emit('pool:channel_moved', {
+      measurements: {},
+      metadata: { topic: channel.topic, from_index: fromSlot.index, to_index: target.index, from: fromSlot.endpoint, to: target.endpoint, reason },
+    });
+  }
+
+  /** @internal */
+  reportError(error: unknown, where: string): void {
+    const socket = this.sockets()[0];
+    if (socket !== undefined) socket.reportError(error, where);
+    else console.error(`[phx-socket] ${where} threw`, error);
+  }
+
+  // ── placement ────────────────────────────────────────────────────────────────────────────────────
+
+  /** A healthy slot with room for `topic` (any healthy one when all are full; any at all when none is healthy). */
+  private pick(topic: string, exclude: PoolSlot | null): PoolSlot {
+    const strict = this.pickStrict(topic, exclude);
+    if (strict !== null) return strict;
+    const healthy = this.slots.filter((s) => s.healthy && s !== exclude);
+    const pool = healthy.length > 0 ? healthy : this.slots;
+    return this.strategy.pick(topic, pool) as PoolSlot;
+  }
+
+  private pickStrict(topic: string, exclude: PoolSlot | null): PoolSlot | null {
+    const candidates = this.slots.filter((s) => s.healthy && !s.full && s !== exclude);
+    if (candidates.length === 0) return null;
+    return this.strategy.pick(topic, candidates) as PoolSlot;
+  }
+
+  private assign(channel: AnyPoolChannel, slot: PoolSlot): Socket {
+    this.where.get(channel)?.members.delete(channel);
+    this.where.set(channel, slot);
+    slot.members.add(channel);
+    return slot.ensureSocket(this.wantConnected);
+  }
+
+  private relocate(channel: AnyPoolChannel, from: PoolSlot, to: PoolSlot, reason: MoveReason): void {
+    if (from === to) return;
+    const socket = this.assign(channel, to);
+    if (!channel.moveTo(socket, reason)) this.assign(channel, from);
+  }
+
+  private created(slot: PoolSlot): void {
+    this.telemetry.addSource((slot.socket as Socket).telemetry, { socket_index: slot.index, endpoint: slot.endpoint });
+    this.telemetry.emit('pool:socket_opened', { measurements: {}, metadata: { socket_index: slot.index, endpoint: slot.endpoint } });
+  }
+
+  private unhealthy(slot: PoolSlot, reason: string): void {
+    this.telemetry.emit('pool:socket_unhealthy', {
+      measurements: { failures: slot.failures, channels: slot.channels },
+      metadata: { socket_index: slot.index, endpoint: slot.endpoint, reason },
+    });
+    for (const channel of [...slot.members]) {
+      const target = this.pickStrict(channel.topic, slot) ?? this.anyHealthy(channel.topic, slot);
+      if (target !== null) this.relocate(channel, slot, target, 'failover');
+    }
+  }
+
+  private anyHealthy(topic: string, exclude: PoolSlot): PoolSlot | null {
+    const healthy = this.slots.filter((s) => s.healthy && s !== exclude);
+    return healthy.length === 0 ? null : (this.strategy.pick(topic, healthy) as PoolSlot);
+  }
+
+  private recovered(slot: PoolSlot, unhealthyMs: number): void {
+    this.telemetry.emit('pool:socket_healthy', { measurements: { unhealthy_ms: unhealthyMs }, metadata: { socket_index: slot.index, endpoint: slot.endpoint } });
+    if (!this.options.rebalance) return;
+    for (const [channel, home] of this.homes) {
+      if (home !== slot || slot.full) continue;
+      const current = this.where.get(channel);
+      if (current !== undefined && current !== slot) this.relocate(channel, current, slot, 'rebalance');
+    }
+    // Channels stranded on unhealthy sockets (no healthy socket was left) come here too.
+    for (const other of this.slots) {
+      if (other.healthy || other === slot) continue;
+      for (const channel of [...other.members]) {
+        if (slot.full) return;
+        this.relocate(channel, other, slot, 'failover');
+      }
+    }
+  }
+}
