@@ -182,6 +182,8 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     this.rejoinTimer?.reset();
     this.joinPush.reset();
     this.transition('closed');
+    // A join still unanswered when the channel closes (left while joining) must not hang its awaiter.
+    if (this.joinedOnce && !this.joinPush.settledOnce) this.joinPush.fail(new ChannelClosedError(this.topic, CHANNEL_EVENTS.join));
     this.host.bindJoinRef(this, null, this.currentJoinRef);
     this.host.remove(this);
     this.pushBuffer?.drain((push) => push.fail(new ChannelClosedError(this.topic, push.event)));

@@ -77,7 +77,10 @@ export class AlreadyJoinedError extends PhxError<'already_joined'> {
 export class ChannelClosedError extends PhxError<'channel_closed'> {
   readonly topic: string;
   constructor(topic: string, event: string) {
-    super('channel_closed', `"${event}" on "${topic}" was never sent: the channel closed first`);
+    super(
+      'channel_closed',
+      event === 'phx_join' ? `the join of "${topic}" was never answered: the channel closed (left) first` : `"${event}" on "${topic}" was never sent: the channel closed first`,
+    );
     this.topic = topic;
   }
 }

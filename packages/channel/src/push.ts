@@ -79,10 +79,14 @@ interface PushExtra<R> {
 
 const STATUSES: readonly (PushStatus | null)[] = [null, 'ok', 'error', 'timeout'];
 const statusCode = (status: PushStatus | null): number => (status === null ? 0 : status === 'ok' ? 1 : status === 'error' ? 2 : 3);
-/** `flags` bits: the latest outcome's status (0-1), the current send's received status (2-3), owner listens (4). */
+/**
+ * `flags` bits: the latest outcome's status (0-1), the current send's received status (2-3), owner
+ * listens (4), had an outcome at least once (5).
+ */
 const LAST = 0b11;
 const RECEIVED = 0b1100;
 const OWNER_LISTENS = 0b10000;
+const SETTLED_ONCE = 0b100000;
 
 /**
  * One outbound message and its reply. Chain `receive()` as in phoenix.js, or `await` it: it resolves with
@@ -134,6 +138,11 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   /** True once `send()` handed the message to the socket and no reply or timeout came yet. */
   get isPending(): boolean {
     return this.ref !== null && this.receivedStatus === null;
+  }
+
+  /** @internal True once the push had any outcome (a rejoin resends the join push, this stays true). */
+  get settledOnce(): boolean {
+    return (this.flags & SETTLED_ONCE) !== 0;
   }
 
   private more(): PushExtra<R> {
@@ -374,6 +383,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
   }
 
   private trigger(status: PushStatus, response: unknown, sentAt?: number): void {
+    this.flags |= SETTLED_ONCE;
     this.receivedStatus = status;
     this.lastStatus = status;
     this.lastResponse = response;

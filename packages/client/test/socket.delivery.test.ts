@@ -271,6 +271,37 @@ describe('Socket delivery semantics', () => {
     expect(room.state).toBe('closed');
   });
 
+  it('rejects a join left before it was answered with ChannelClosedError, offline and online', async () => {
+    const s = await server();
+    s.channel('room:*', { join: () => new Promise(() => {}) });
+    const offline = socket(s.url).channel('room:offline');
+    const offlineJoin = offline.join();
+    offline.leave();
+    await expect(offlineJoin).rejects.toBeInstanceOf(ChannelClosedError);
+    const client = await connected(socket(s.url));
+    const online = client.channel('room:online');
+    const onlineJoin = online.join();
+    await s.waitFor('message', (e) => e.message.event === 'phx_join');
+    const left = online.leave(200);
+    await expect(onlineJoin).rejects.toThrow(/join of "room:online" was never answered/);
+    // The stuck server never answers the leave either: it times out, and the channel is closed all the same.
+    await expect(left).rejects.toMatchObject({ code: 'leave_timeout' });
+    expect(online.state).toBe('closed');
+  });
+
+  it('does not fail a join that was answered once when the channel later closes', async () => {
+    const s = await server();
+    echoRooms(s);
+    const client = await connected(socket(s.url));
+    const room = client.channel('room:1');
+    const errors: unknown[] = [];
+    const join = room.join().receive('error', (r) => errors.push(r));
+    await join;
+    await room.leave();
+    expect(errors).toEqual([]);
+    await expect(join).resolves.toEqual({ joined: true });
+  });
+
   it('delivers 50 pushes made offline exactly once, in order, and rejects each push over the buffer bound with BufferOverflowError', async () => {
     const s = await server();
     echoRooms(s);
