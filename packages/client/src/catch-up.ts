@@ -103,8 +103,10 @@ export class CatchUp {
    * records cursors. Returns the function that stops watching.
    */
   attach(channel: Channel): () => void {
-    if (this.#channel !== null && this.#channel !== channel) {
-      throw new TypeError(`this CatchUp already tracks "${this.#channel.topic}": make one CatchUp per channel`);
+    // A pool channel that moved to another socket gets a new Channel for the same topic: the cursor follows it.
+    const tracked = this.#channel;
+    if (tracked !== null && tracked !== channel && (tracked.topic !== channel.topic || tracked.state !== 'closed')) {
+      throw new TypeError(`this CatchUp already tracks "${tracked.topic}": make one CatchUp per channel`);
     }
     this.#channel = channel;
     const previous = channel.onMessage;

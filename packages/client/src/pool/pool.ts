@@ -80,14 +80,13 @@ export class SocketPool implements PoolChannelHost {
   }
 
   /**
-   * A channel for `topic`, placed on a socket when it joins. Same signature as `socket.channel`;
-   * `options.rateLimit` is passed to the real channel (the pool's sockets need the `rateLimit` option).
+   * A channel for `topic`, placed on a socket when it joins. Same signature as `socket.channel`:
+   * `options.rateLimit` applies on whichever socket it is (the pool's sockets need the `rateLimit` option),
+   * and an `options.catchUp` cursor follows the channel when it moves, so its rejoin elsewhere asks for
+   * what it missed.
    */
   channel<In extends object = EventMap, Out extends object = EventMap>(topic: string, params?: ChannelParams, options?: ChannelOptions): PoolChannel<In, Out> {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('pool.channel(topic): topic must be a non-empty string');
-    if (options?.catchUp !== undefined) {
-      throw new TypeError('pool.channel(topic, params, { catchUp }): use catchUp.params(params) and catchUp.attach(channel) with a pool channel');
-    }
     return new PoolChannel<In, Out>(this, topic, params, options);
   }
 
@@ -137,8 +136,12 @@ export class SocketPool implements PoolChannelHost {
     };
   }
 
-  /** Stops watching the sockets and disconnects them (the pool is not usable afterwards). */
+  /**
+   * Leaves every channel (pushes still waiting fail with `ChannelClosedError`, so none hangs), stops
+   * watching the sockets and disconnects them. The pool is not usable afterwards.
+   */
   dispose(): void {
+    for (const channel of [...this.where.keys()]) channel.leave();
     this.disconnect();
     for (const slot of this.slots) slot.dispose();
   }

@@ -1,6 +1,7 @@
-import { ConnectionLostError, JoinError } from '@phx-socket/channel';
+import { ChannelClosedError, ConnectionLostError, JoinError, Presence } from '@phx-socket/channel';
 import { describe, expect, it } from 'vitest';
-import { AlreadyJoinedError, PushBeforeJoinError, rateLimiting, type PoolChannel } from '../../src/index';
+import { ReplayLog } from '@phx-socket/testkit';
+import { AlreadyJoinedError, CatchUp, PushBeforeJoinError, rateLimiting, type PoolChannel } from '../../src/index';
 import { until } from '../helpers/harness';
 import { countingCluster, pool, spread } from '../helpers/pool';
 
@@ -313,6 +314,37 @@ describe('SocketPool with rate limiting', () => {
   });
 });
 
+describe('SocketPool with catch-up', () => {
+  it('carries the cursor to the socket a channel moves to, so the new node replays what it missed', async () => {
+    const { cluster } = await countingCluster();
+    const log = new ReplayLog(cluster.servers[1]!);
+    const joins: Array<Record<string, unknown>> = [];
+    cluster.channel('feed:*', log.spec({ join: (_topic, params) => void joins.push(params) }));
+    const p = pool(cluster.urls);
+    p.connect();
+    const feed = p.channel('feed:1', { user: 'ana' }, { catchUp: new CatchUp({ cursor: 'seq', param: 'last_seq' }) });
+    const seen: number[] = [];
+    feed.on('msg', (payload) => seen.push((payload as { seq: number }).seq));
+    await feed.join();
+    expect(feed.socket).toBe(p.socket(0));
+    const ticker = setInterval(() => log.publish('feed:1', { body: 'tick' }), 5);
+    try {
+      await until(() => seen.length >= 10, 5000, 'messages before the failover');
+      await cluster.stop(0);
+      const missedFrom = log.lastSeq('feed:1');
+      await until(() => p.stats().moves.failover === 1 && feed.state === 'joined', 5000, 'moved');
+      await until(() => seen.length >= log.lastSeq('feed:1') && log.lastSeq('feed:1') > missedFrom + 5, 5000, 'caught up');
+    } finally {
+      clearInterval(ticker);
+    }
+    await until(() => seen.length === log.lastSeq('feed:1'), 3000, 'the last ticks');
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+    expect(joins[0]).toEqual({ user: 'ana' });
+    expect(joins.at(-1)).toMatchObject({ user: 'ana', last_seq: expect.any(Number) });
+    expect(log.replayedCount).toBeGreaterThan(0);
+  });
+});
+
 describe('SocketPool channels', () => {
   it('queues a join and pushes made before connect() and sends them once connected', async () => {
     const { cluster, handled } = await countingCluster();
@@ -340,6 +372,48 @@ describe('SocketPool channels', () => {
     await until(() => cluster.channelsPerNode().reduce((a, b) => a + b) === 1, 3000, 'left on the server');
     expect(closed).toEqual(['closed']);
     await expect(settle(first!.push('echo', {}))).resolves.toMatchObject({ ok: false });
+  });
+
+  it('fails pushes still waiting with ChannelClosedError when the pool is disposed', async () => {
+    const { cluster } = await countingCluster();
+    const p = pool(cluster.urls);
+    const channel = p.channel('room:1');
+    const join = settle(channel.join());
+    const waiting = settle(channel.push('echo', { id: 'never' }));
+    p.dispose();
+    const [joined, pushed] = await Promise.all([join, waiting]);
+    expect(joined.ok).toBe(false);
+    expect(pushed.ok ? null : pushed.error).toBeInstanceOf(ChannelClosedError);
+  });
+
+  it('keeps a Presence in sync across a failover', async () => {
+    const { cluster } = await countingCluster();
+    for (const server of cluster.servers) {
+      server.channel('lobby:*', {
+        presence: true,
+        join: (_topic, params, socket) => {
+          socket.assigns['user'] = params.user;
+        },
+        afterJoin: (socket) => void server.track(socket, socket.topic, String(socket.assigns['user']), { online: true }),
+      });
+    }
+    const p = pool(cluster.urls, { strategy: 'round-robin' });
+    p.connect();
+    await joinAll(p, 2);
+    const lobby = p.channel('lobby:1', { user: 'ana' });
+    const presence = new Presence(lobby);
+    const syncs: string[][] = [];
+    presence.onSync(() => syncs.push(presence.list((key) => key)));
+    await lobby.join();
+    await until(() => syncs.at(-1)?.[0] === 'ana', 3000, 'ana is present');
+    const before = syncs.length;
+    expect(lobby.socket).toBe(p.socket(2));
+    const firstJoinRef = lobby.joinRef;
+    await cluster.stop(2);
+    await until(() => p.stats().moves.failover === 1 && lobby.state === 'joined' && syncs.length > before, 5000, 'resynced after the move');
+    expect(lobby.joinRef).not.toBe(firstJoinRef);
+    expect(syncs.at(-1)).toEqual(['ana']);
+    expect(presence.list((key) => key)).toEqual(['ana']);
   });
 
   it('throws the Channel errors for a second join and a push before join', async () => {
