@@ -53,7 +53,11 @@ export interface PerformanceMetrics {
     /** Approximate cache bytes released by hibernation. */
     bytesReleased: number;
   };
-  gauges: { connected: boolean; channelsJoined: number };
+  /**
+   * `connected`: at least one socket is open; `socketsConnected`: how many (a `SocketPool`'s stream tells
+   * its sockets apart by `metadata.socket_index`); `channelsJoined` over all of them.
+   */
+  gauges: { connected: boolean; socketsConnected: number; channelsJoined: number };
   rates: { messagesInPerSec: number; messagesOutPerSec: number; bytesInPerSec: number; bytesOutPerSec: number };
   histograms: {
     pushRttMs: HistogramSnapshot;
@@ -85,6 +89,9 @@ export interface PerformanceSummary {
 type Counters = PerformanceMetrics['counters'];
 type Event = { measurements: Record<string, unknown>; metadata: Record<string, unknown> };
 
+/** Which socket an event came from: a pool's stream says `socket_index`; a plain socket's stream has one. */
+const socketOf = (event: Event): unknown => event.metadata?.socket_index;
+
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /**
@@ -101,8 +108,10 @@ export class PerformanceMonitor {
   private readonly size: number;
   private startedAt: number;
   private counters!: Counters;
-  private connected = false;
-  private readonly joined = new Set<string>();
+  /** Joined topics per socket (key: `metadata.socket_index`, or one key for a plain socket's stream). */
+  private readonly joined = new Map<unknown, Set<string>>();
+  private readonly open = new Set<unknown>();
+  private readonly everConnected = new Set<unknown>();
   private readonly hist: Record<keyof PerformanceMetrics['histograms'], Histogram>;
   private readonly detachers = new Set<() => void>();
 
@@ -164,20 +173,23 @@ export class PerformanceMonitor {
       case 'heartbeat:timeout':
         c.heartbeatTimeouts++;
         break;
-      case 'socket:connected':
-        if (c.connects > 0) c.reconnects++;
+      case 'socket:connected': {
+        const socket = socketOf(event);
+        if (this.everConnected.has(socket)) c.reconnects++;
+        this.everConnected.add(socket);
         c.connects++;
-        this.connected = true;
+        this.open.add(socket);
         this.hist.connectMs.record(num(m.duration_ms));
         break;
+      }
       case 'socket:disconnected':
         c.disconnects++;
-        this.connected = false;
-        this.joined.clear();
+        this.open.delete(socketOf(event));
+        this.joined.delete(socketOf(event));
         break;
       case 'channel:joined':
         c.joins++;
-        this.joined.add(String(event.metadata?.topic));
+        this.joinedOn(event).add(String(event.metadata?.topic));
         this.hist.joinLatencyMs.record(num(m.duration_ms));
         break;
       case 'channel:join_failed':
@@ -185,7 +197,7 @@ export class PerformanceMonitor {
         break;
       case 'channel:left':
       case 'channel:error':
-        this.joined.delete(String(event.metadata?.topic));
+        this.joinedOn(event).delete(String(event.metadata?.topic));
         // A dropped connection errors every channel by design; that is counted, but not as an app error.
         if (name === 'channel:error') c.channelErrors++;
         break;
@@ -225,7 +237,7 @@ export class PerformanceMonitor {
     return {
       uptimeMs,
       counters: c,
-      gauges: { connected: this.connected, channelsJoined: this.joined.size },
+      gauges: { connected: this.open.size > 0, socketsConnected: this.open.size, channelsJoined: this.channelsJoined() },
       rates: {
         messagesInPerSec: c.messagesIn / secs,
         messagesOutPerSec: c.messagesOut / secs,
@@ -279,6 +291,19 @@ export class PerformanceMonitor {
     this.startedAt = this.now();
     this.resetCounters();
     for (const h of Object.values(this.hist)) h.reset();
+  }
+
+  private joinedOn(event: Event): Set<string> {
+    const socket = socketOf(event);
+    let topics = this.joined.get(socket);
+    if (topics === undefined) this.joined.set(socket, (topics = new Set()));
+    return topics;
+  }
+
+  private channelsJoined(): number {
+    let n = 0;
+    for (const topics of this.joined.values()) n += topics.size;
+    return n;
   }
 
   private resetCounters(): void {

@@ -40,19 +40,35 @@ describe('PerformanceMonitor', () => {
     telemetry.emit('channel:joined', { duration_ms: 7 }, { topic: 'b' });
     telemetry.emit('channel:left', {}, { topic: 'a' });
     const m = monitor.metrics();
-    expect(m.gauges).toEqual({ connected: true, channelsJoined: 1 });
+    expect(m.gauges).toEqual({ connected: true, socketsConnected: 1, channelsJoined: 1 });
     telemetry.emit('channel:error', {}, { topic: 'b', reason: { reason: 'transport' } });
     expect(monitor.metrics().counters).toMatchObject({ channelErrors: 1, errors: 0 });
     expect(monitor.metrics().gauges.channelsJoined).toBe(0);
     expect(m.histograms.joinLatencyMs).toMatchObject({ count: 2, max: 7 });
     telemetry.emit('socket:disconnected', {}, { code: 1006 });
-    expect(monitor.metrics().gauges).toEqual({ connected: false, channelsJoined: 0 });
+    expect(monitor.metrics().gauges).toEqual({ connected: false, socketsConnected: 0, channelsJoined: 0 });
   });
 
   it('counts reconnects as connects after the first', () => {
     const { monitor, telemetry } = setup();
     for (let i = 0; i < 3; i++) telemetry.emit('socket:connected', { duration_ms: 1 });
     expect(monitor.metrics().counters).toMatchObject({ connects: 3, reconnects: 2 });
+  });
+
+  it('tells the sockets of a pool stream apart by socket_index: gauges per socket, reconnects per socket', () => {
+    const { monitor, telemetry } = setup();
+    telemetry.emit('socket:connected', { duration_ms: 1 }, { socket_index: 0 });
+    telemetry.emit('socket:connected', { duration_ms: 1 }, { socket_index: 1 });
+    telemetry.emit('channel:joined', { duration_ms: 1 }, { topic: 'a', socket_index: 0 });
+    telemetry.emit('channel:joined', { duration_ms: 1 }, { topic: 'b', socket_index: 1 });
+    expect(monitor.metrics().counters).toMatchObject({ connects: 2, reconnects: 0 });
+    telemetry.emit('socket:disconnected', {}, { code: 1006, socket_index: 0 });
+    expect(monitor.metrics().gauges).toEqual({ connected: true, socketsConnected: 1, channelsJoined: 1 });
+    // Topic a moved to socket 1.
+    telemetry.emit('channel:joined', { duration_ms: 1 }, { topic: 'a', socket_index: 1 });
+    telemetry.emit('socket:connected', { duration_ms: 1 }, { socket_index: 0 });
+    expect(monitor.metrics().gauges).toEqual({ connected: true, socketsConnected: 2, channelsJoined: 2 });
+    expect(monitor.metrics().counters).toMatchObject({ connects: 3, reconnects: 1 });
   });
 
   it('records push and heartbeat round trips with percentiles', () => {

@@ -1,7 +1,7 @@
 import { ChannelClosedError, ConnectionLostError, JoinError, Presence } from '@phx-socket/channel';
 import { describe, expect, it } from 'vitest';
 import { ReplayLog } from '@phx-socket/testkit';
-import { AlreadyJoinedError, CatchUp, PushBeforeJoinError, rateLimiting, type PoolChannel } from '../../src/index';
+import { AlreadyJoinedError, CatchUp, PerformanceMonitor, PushBeforeJoinError, rateLimiting, type PoolChannel } from '../../src/index';
 import { until } from '../helpers/harness';
 import { countingCluster, pool, spread } from '../helpers/pool';
 
@@ -446,6 +446,23 @@ describe('SocketPool telemetry and stats', () => {
     await p.channel('room:9').join();
     expect(names.size).toBe(0);
     expect(joined).toHaveLength(4);
+  });
+
+  it('feeds a PerformanceMonitor from the combined stream: sockets connected and channels joined over the pool', async () => {
+    const { cluster } = await countingCluster();
+    const p = pool(cluster.urls);
+    const monitor = new PerformanceMonitor();
+    monitor.attach(p.telemetry);
+    p.connect();
+    const channels = await joinAll(p, 6);
+    await Promise.all(channels.map((c, i) => c.push('echo', { id: `m-${i}` })));
+    expect(monitor.metrics().gauges).toEqual({ connected: true, socketsConnected: 3, channelsJoined: 6 });
+    // Six join replies and six push replies.
+    expect(monitor.metrics().histograms.pushRttMs.count).toBe(12);
+    await cluster.stop(0);
+    await until(() => p.stats().moves.failover === 2 && channels.every((c) => c.state === 'joined'), 5000, 'failover');
+    expect(monitor.metrics().gauges).toEqual({ connected: true, socketsConnected: 2, channelsJoined: 6 });
+    expect(monitor.metrics().counters.reconnects).toBe(0);
   });
 
   it('reports each slot and the totals in stats()', async () => {
