@@ -15,7 +15,7 @@ export interface ClusterOptions extends Omit<ServerOptions, 'port'> {
 }
 
 /** Defaults of {@link ClusterOptions}. */
-export const DEFAULT_CLUSTER_OPTIONS = Object.freeze({ nodes: 3 });
+export const DEFAULT_CLUSTER_OPTIONS = /* @__PURE__ */ Object.freeze({ nodes: 3 });
 
 /**
  * A running cluster of testkit servers.

@@ -72,11 +72,11 @@ export interface ResolvedPoolOptions {
 }
 
 /** Defaults of every optional option. */
-export const DEFAULT_POOL_OPTIONS = Object.freeze({
+export const DEFAULT_POOL_OPTIONS = /* @__PURE__ */ Object.freeze({
   socketsPerEndpoint: 1,
   maxChannelsPerSocket: Infinity,
   strategy: 'least-channels' as PoolStrategyName,
-  fullRefusals: Object.freeze(['too many channels', 'too_many_channels']) as readonly string[],
+  fullRefusals: /* @__PURE__ */ Object.freeze(['too many channels', 'too_many_channels']) as readonly string[],
   unhealthyAfterFailures: 3,
   recoverAfterMs: 2000,
   rebalance: true,
@@ -91,7 +91,7 @@ export class PoolOptionError extends PhxError<'invalid_pool_option'> {
   }
 }
 
-const KNOWN = new Set(['endpoints', 'socketsPerEndpoint', 'maxChannelsPerSocket', 'strategy', 'socket', 'fullRefusals', 'unhealthyAfterFailures', 'recoverAfterMs', 'rebalance']);
+const KNOWN = /* @__PURE__ */ new Set(['endpoints', 'socketsPerEndpoint', 'maxChannelsPerSocket', 'strategy', 'socket', 'fullRefusals', 'unhealthyAfterFailures', 'recoverAfterMs', 'rebalance']);
 const STRATEGIES: readonly PoolStrategyName[] = ['least-channels', 'consistent-hash', 'round-robin'];
 
 function positiveInteger(option: string, value: unknown, allowInfinity: boolean): number {

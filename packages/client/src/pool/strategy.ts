@@ -32,7 +32,7 @@ export function isPoolStrategy(value: unknown): value is PoolStrategy {
 }
 
 /** Fewest channels; ties go to the lowest index (so endpoints fill evenly). */
-export const leastChannels: PoolStrategy = Object.freeze({
+export const leastChannels: PoolStrategy = /* @__PURE__ */ Object.freeze({
   name: 'least-channels',
   pick(_topic: string, candidates: readonly PoolSlotInfo[]): PoolSlotInfo {
     let best = candidates[0] as PoolSlotInfo;
@@ -72,7 +72,7 @@ export function rendezvousScore(id: string, topic: string): number {
  * same socket for a topic in every process and after restarts; when a slot is unavailable its topics move
  * to their next-best slot and every other topic stays put.
  */
-export const consistentHash: PoolStrategy = Object.freeze({
+export const consistentHash: PoolStrategy = /* @__PURE__ */ Object.freeze({
   name: 'consistent-hash',
   pick(topic: string, candidates: readonly PoolSlotInfo[]): PoolSlotInfo {
     let best = candidates[0] as PoolSlotInfo;
