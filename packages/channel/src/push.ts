@@ -255,6 +255,14 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     this.more().maxResends = maxResends;
   }
 
+  /**
+   * @internal Counts `count` resends made by an earlier push this one replaces (a `SocketPool` channel
+   * re-issues a push on another socket), so the budget is not refilled by a move.
+   */
+  inheritResends(count: number): void {
+    if (count > 0) this.more().resends += count;
+  }
+
   /** Counts a resend (the caller checked `resendsLeft`) and forgets the send that was lost. */
   markResent(): void {
     this.more().resends++;

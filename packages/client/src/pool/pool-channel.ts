@@ -242,6 +242,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   private issue(push: PoolPush): void {
     const real = this.real as Channel;
     const sent = real.push(push.event, push.payload as never, push.options as PushOptions | number | undefined);
+    sent.inheritResends(push.resendsUsed);
     this.live.add(push);
     const done = (): void => {
       if (push.real === sent) this.live.delete(push);

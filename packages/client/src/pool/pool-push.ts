@@ -17,6 +17,8 @@ export class PoolPush<R = unknown> implements PromiseLike<R> {
   readonly options: unknown;
   /** @internal The real push it is bound to now (null while waiting in its pool channel). */
   real: Push | null = null;
+  /** @internal Resends made on sockets it left: the next real push starts with these used. */
+  resendsUsed = 0;
   private readonly topic: string;
   private readonly timeoutMs: number;
   private readonly hooks: { ok: Hook[]; error: Hook[]; timeout: Hook[] } = { ok: [], error: [], timeout: [] };
@@ -69,6 +71,7 @@ export class PoolPush<R = unknown> implements PromiseLike<R> {
 
   /** @internal Stops following the real push (the pool re-issues it elsewhere). */
   unbind(): void {
+    if (this.real !== null) this.resendsUsed += this.real.resends;
     this.real = null;
   }
 

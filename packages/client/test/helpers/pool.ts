@@ -24,8 +24,8 @@ export interface CountingCluster {
 }
 
 /**
- * A cluster whose `room:*` channels reply ok with the payload, refuse joins with `{deny: true}`, and
- * broadcast `shout`. Every push with an `id` is counted in `handled`.
+ * A cluster whose `room:*` channels reply ok with the payload, refuse joins with `{deny: true}`,
+ * broadcast `shout` and never answer `silent`. Every push with an `id` is counted in `handled`.
  */
 export async function countingCluster(options: ClusterOptions = {}): Promise<CountingCluster> {
   const cluster = await startCluster({ nodes: 3, ...options });
@@ -42,6 +42,7 @@ export async function countingCluster(options: ClusterOptions = {}): Promise<Cou
       handleIn: (event, payload, channel) => {
         const id = (payload as { id?: unknown } | null)?.id;
         if (typeof id === 'string') handled.set(id, (handled.get(id) ?? 0) + 1);
+        if (event === 'silent') return { noreply: true };
         if (event === 'shout') {
           channel.broadcast('shout', payload);
           return { noreply: true };

@@ -204,6 +204,25 @@ describe('SocketPool failover', () => {
     expect(handled.get('after')).toBe(1);
   });
 
+  it('keeps the resend budget of an opted-in push across a move: resent once, then ConnectionLostError', async () => {
+    const { cluster, handled } = await countingCluster();
+    const p = pool(cluster.urls, { socket: { inFlightPolicy: 'resend', maxResends: 1 } });
+    p.connect();
+    const channels = await joinAll(p, 3);
+    const moving = channels.find((c) => c.socket === p.socket(0)) as PoolChannel;
+    const outcome = settle(moving.push('silent', { id: 'idempotent' }));
+    await until(() => handled.get('idempotent') === 1, 3000, 'ran on node 0');
+    await cluster.stop(0);
+    await until(() => handled.get('idempotent') === 2, 5000, 'resent on the new node');
+    const second = p.stats().sockets.findIndex((s, i) => i !== 0 && s.channels === 2);
+    await cluster.stop(second);
+    const result = await outcome;
+    expect(result.ok ? null : result.error).toBeInstanceOf(ConnectionLostError);
+    expect((result as { error: ConnectionLostError }).error.resends).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(handled.get('idempotent')).toBe(2);
+  });
+
   it('keeps every handler across a move: a broadcast after the failover arrives once', async () => {
     const { cluster } = await countingCluster();
     const p = pool(cluster.urls);
