@@ -294,6 +294,30 @@ describe('SocketPool failover', () => {
     expect(spread(p)).toEqual([0, 3, 0]);
   });
 
+  it('rebalances under a steady stream of pushes without failing or repeating any', async () => {
+    const { cluster, handled } = await countingCluster();
+    const p = pool(cluster.urls);
+    p.connect();
+    const channels = await joinAll(p, 12);
+    await cluster.stop(0);
+    await until(() => p.stats().moves.failover === 4 && channels.every((c) => c.state === 'joined'), 5000, 'failover');
+    const outcomes: Array<Promise<{ ok: boolean }>> = [];
+    let n = 0;
+    const stream = setInterval(() => {
+      for (const channel of channels) outcomes.push(settle(channel.push('echo', { id: `r-${n++}` })));
+    }, 5);
+    await cluster.start(0);
+    await until(() => p.stats().moves.rebalance === 4, 5000, 'rebalance');
+    await new Promise((r) => setTimeout(r, 40));
+    clearInterval(stream);
+    const settled = await Promise.all(outcomes);
+    expect(settled.length).toBeGreaterThan(100);
+    expect(settled.filter((o) => !o.ok)).toEqual([]);
+    expect(handled.size).toBe(n);
+    expect(Math.max(...handled.values())).toBe(1);
+    expect(spread(p)).toEqual([4, 4, 4]);
+  });
+
   it('rejoins on the same socket when its endpoint comes back before it turns unhealthy', async () => {
     const { cluster } = await countingCluster();
     const p = pool(cluster.urls, { unhealthyAfterFailures: 1000 });
@@ -376,6 +400,21 @@ describe('SocketPool channels', () => {
     await Promise.all(joins);
     await Promise.all(pushes);
     expect([...handled.values()]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('rejoins every channel after disconnect() and connect()', async () => {
+    const { cluster, handled } = await countingCluster();
+    const p = pool(cluster.urls);
+    p.connect();
+    const channels = await joinAll(p, 6);
+    await new Promise<void>((resolve) => p.disconnect(resolve));
+    expect(p.isConnected()).toBe(false);
+    const pushes = channels.map((c, i) => c.push('echo', { id: `again-${i}` }));
+    p.connect();
+    await Promise.all(pushes);
+    expect(channels.every((c) => c.state === 'joined')).toBe(true);
+    expect([...handled.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(p.stats().moves).toEqual({ failover: 0, rebalance: 0, overflow: 0 });
   });
 
   it('leaves the topic on the server and forgets the channel', async () => {
