@@ -1,3 +1,4 @@
+import { Awaitable } from './awaitable';
 import { CHANNEL_EVENTS, PhxError, type Message, type ReplyPayload } from '@phx-socket/transport';
 import type { ChannelHost } from './host';
 import type { TimerHandle } from './scheduler';
@@ -97,7 +98,7 @@ const SETTLED_ONCE = 0b100000;
  * channel.push('new_msg', { body: 'hi' }).receive('ok', (r) => ack(r)).receive('timeout', retry);
  * const reply = await channel.push('new_msg', { body: 'hi' });
  */
-export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
+export class Push<R = unknown> extends Awaitable<R> implements ReplyTarget {
   readonly event: string;
   /** The ref of the latest send, or null while not sent. */
   ref: string | null = null;
@@ -127,6 +128,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     timeoutMs: number,
     listener: PushListener | null = null,
   ) {
+    super();
     this.owner = owner;
     if (listener !== null && listener === (owner as unknown)) this.flags = OWNER_LISTENS;
     else if (listener !== null) this.more().listener = listener;
@@ -316,22 +318,7 @@ export class Push<R = unknown> implements PromiseLike<R>, ReplyTarget {
     this.trigger('error', { reason: error.code });
   }
 
-  then<T1 = R, T2 = never>(
-    onfulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
-    onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
-  ): Promise<T1 | T2> {
-    return this.asPromise().then(onfulfilled, onrejected);
-  }
-
-  catch<T = never>(onrejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
-    return this.asPromise().catch(onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<R> {
-    return this.asPromise().finally(onfinally);
-  }
-
-  private asPromise(): Promise<R> {
+  protected asPromise(): Promise<R> {
     const extra = this.more();
     if (extra.promise) return extra.promise;
     const promise = new Promise<R>((resolve, reject) => {

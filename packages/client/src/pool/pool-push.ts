@@ -3,13 +3,13 @@
  * but it outlives the socket it was sent on. Until it is sent it waits in its pool channel; when the
  * channel moves to another socket an unsent push is re-issued there, so it is sent once, in order.
  */
-import { pushError, type Push, type PushStatus } from '@phx-socket/channel';
+import { Awaitable, pushError, type Push, type PushStatus } from '@phx-socket/channel';
 import type { PhxError } from '@phx-socket/transport';
 
 type Hook = (response: unknown) => void;
 
 /** A push (or join, or leave) of a pool channel; awaitable and chainable. */
-export class PoolPush<R = unknown> implements PromiseLike<R> {
+export class PoolPush<R = unknown> extends Awaitable<R> {
   readonly event: string;
   /** @internal What `channel.push` was given, kept to re-issue the push on another socket. */
   readonly payload: unknown;
@@ -27,6 +27,7 @@ export class PoolPush<R = unknown> implements PromiseLike<R> {
   private outcome: { ok: true; value: R } | { ok: false; error: unknown } | null = null;
 
   constructor(topic: string, event: string, payload: unknown, options: unknown, timeoutMs: number) {
+    super();
     this.topic = topic;
     this.event = event;
     this.payload = payload;
@@ -101,19 +102,7 @@ export class PoolPush<R = unknown> implements PromiseLike<R> {
     // Otherwise the real push's promise settles it with its own typed error (see bind).
   }
 
-  then<T1 = R, T2 = never>(onfulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null, onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
-    return this.promise().then(onfulfilled, onrejected);
-  }
-
-  catch<T = never>(onrejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
-    return this.promise().catch(onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<R> {
-    return this.promise().finally(onfinally);
-  }
-
-  private promise(): Promise<R> {
+  protected asPromise(): Promise<R> {
     if (this.deferred === null) {
       let resolve!: (v: R) => void;
       let reject!: (e: unknown) => void;
