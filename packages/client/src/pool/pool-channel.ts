@@ -45,6 +45,11 @@ export interface PoolChannelHost {
   reportError(error: unknown, where: string): void;
 }
 
+/** `channel.onMessage`: sees an inbound event and returns the payload its handlers get. */
+export type MessageHook = (event: string, payload: unknown, ref: string | null, joinRef?: string | null) => unknown;
+
+const passThrough: MessageHook = (_event, payload) => payload;
+
 interface AppBinding {
   readonly event: string;
   readonly callback: BindingCallback;
@@ -83,6 +88,9 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   private queue: PoolPush[] = [];
   /** Pushes handed to the current real channel and not settled, in issue order. */
   private readonly live = new Set<PoolPush>();
+  private messageHook: MessageHook | null = null;
+  /** The current real channel's own `onMessage` (a catch-up tracker's, or the default), before the app's. */
+  private realOnMessage: MessageHook | null = null;
   /** A move under way: the real channel being left, where to go, and why. */
   private move: { from: Channel; fromSocket: Socket; to: Socket; reason: MoveReason } | null = null;
 
@@ -115,6 +123,44 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   /** Pushes waiting for a socket (made while the channel moves). */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /** Pushes not sent yet: waiting for a move to end, or buffered in the current channel until it joins. */
+  get bufferedCount(): number {
+    return this.queue.length + (this.real?.bufferedCount ?? 0);
+  }
+
+  isJoined(): boolean {
+    return this.state === 'joined';
+  }
+  isJoining(): boolean {
+    return this.state === 'joining';
+  }
+  isErrored(): boolean {
+    return this.state === 'errored';
+  }
+  isLeaving(): boolean {
+    return this.state === 'leaving';
+  }
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+  /** True when a push would go out now. */
+  canPush(): boolean {
+    return this.move === null && this.real !== null && this.real.canPush();
+  }
+
+  /**
+   * Sees every inbound event before its handlers and returns the payload they get (phoenix.js's
+   * `channel.onMessage`). Assign your own to transform payloads; it follows the channel across moves.
+   */
+  get onMessage(): MessageHook {
+    return this.messageHook ?? passThrough;
+  }
+  set onMessage(hook: MessageHook) {
+    if (typeof hook !== 'function') throw new TypeError('channel.onMessage must be a function (event, payload, ref, joinRef) => payload');
+    this.messageHook = hook;
+    if (this.real !== null) this.hookInto(this.real);
   }
 
   /** Binds a handler to an inbound event; returns a ref for `off`. Kept across moves. */
@@ -227,10 +273,18 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     this.real = real;
     this.socketRef = socket;
     for (const binding of this.bindings.values()) binding.realRef = real.on(binding.event, binding.callback);
+    this.realOnMessage = real.onMessage;
+    if (this.messageHook !== null) this.hookInto(real);
     real.onClose((payload, ref, joinRef) => this.realClosed(real, payload, ref, joinRef));
     const joinPush = real.join(this.joinTimeoutMs);
     this.joinPushRef?.bind(joinPush, (status, response) => this.joinOutcome(real, socket, status, response));
     for (const push of this.queue.splice(0)) this.issue(push);
+  }
+
+  /** Runs the app's hook after the real channel's own (a catch-up tracker watches through it). */
+  private hookInto(real: Channel): void {
+    const inner = this.realOnMessage as MessageHook;
+    real.onMessage = (event, payload, ref, joinRef) => this.onMessage(event, inner.call(real, event, payload, ref, joinRef), ref, joinRef);
   }
 
   private joinOutcome(real: Channel, socket: Socket, status: PushStatus, response: unknown): boolean {

@@ -402,6 +402,32 @@ describe('SocketPool channels', () => {
     expect([...handled.values()]).toEqual([1, 1, 1, 1]);
   });
 
+  it('runs an onMessage override before the handlers, on every socket the channel moves to', async () => {
+    const { cluster } = await countingCluster();
+    const p = pool(cluster.urls);
+    p.connect();
+    await joinAll(p, 2);
+    const room = p.channel('room:hooked');
+    room.onMessage = (event, payload) => (event === 'news' ? { ...(payload as object), seen: true } : payload);
+    const got: unknown[] = [];
+    room.on('news', (payload) => got.push(payload));
+    expect(room.isClosed()).toBe(true);
+    await room.join();
+    expect([room.isJoined(), room.canPush(), room.bufferedCount]).toEqual([true, true, 0]);
+    cluster.broadcast('room:hooked', 'news', { n: 1 });
+    await until(() => got.length === 1, 3000, 'first broadcast');
+    const node = [0, 1, 2].find((i) => p.socket(i) === room.socket) as number;
+    await cluster.stop(node);
+    await until(() => p.stats().moves.failover === 1 && room.isJoined(), 5000, 'moved');
+    expect(room.socket).not.toBe(p.socket(node));
+    cluster.broadcast('room:hooked', 'news', { n: 2 });
+    await until(() => got.length === 2, 3000, 'second broadcast');
+    expect(got).toEqual([
+      { n: 1, seen: true },
+      { n: 2, seen: true },
+    ]);
+  });
+
   it('rejoins every channel after disconnect() and connect()', async () => {
     const { cluster, handled } = await countingCluster();
     const p = pool(cluster.urls);
