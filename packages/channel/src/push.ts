@@ -397,7 +397,8 @@ export class Push<R = unknown> extends Awaitable<R> implements ReplyTarget {
     else settle({ ok: false, error: this.errorFor(status, response) });
   }
 
-  private errorFor(status: 'error' | 'timeout', response: unknown): PhxError {
+  /** @internal The typed error of a failed outcome: the failure it was given, else one made from the reply. */
+  errorFor(status: 'error' | 'timeout', response: unknown): PhxError {
     return this.extra?.failure ?? pushError(this.owner.topic, this.event, status, response, this.timeoutMs);
   }
 

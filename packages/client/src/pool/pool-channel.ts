@@ -22,7 +22,8 @@ import {
 import { CHANNEL_EVENTS } from '@phx-socket/transport';
 import type { ChannelOptions } from '../channel-options';
 import type { Socket } from '../socket';
-import { PoolPush } from './pool-push';
+import { PoolPush, type OutcomeFilter } from './pool-push';
+import type { PoolSlot } from './pool-slot';
 
 /** Why a pool channel moved to another socket. */
 export type MoveReason = 'failover' | 'rebalance' | 'overflow';
@@ -51,6 +52,8 @@ export type MessageHook = (event: string, payload: unknown, ref: string | null, 
 const passThrough: MessageHook = (_event, payload) => payload;
 
 interface AppBinding {
+  /** The ref `on` returned to the app. */
+  readonly ref: number;
   readonly event: string;
   readonly callback: BindingCallback;
   /** Its ref on the current real channel. */
@@ -74,8 +77,9 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   /** @internal */
   readonly channelOptions: ChannelOptions | undefined;
   private readonly host: PoolChannelHost;
-  private readonly bindings = new Map<number, AppBinding>();
-  private readonly closeHooks = new Map<number, BindingCallback>();
+  // An array, not a Map: a channel has a handful of bindings, and a pool holds tens of thousands of channels.
+  private bindings: AppBinding[] = [];
+  private closeHooks: Map<number, BindingCallback> | null = null;
   private nextRef = 0;
   private joinedOnce = false;
   private closedForGood = false;
@@ -86,8 +90,13 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   private socketRef: Socket | null = null;
   /** Pushes waiting for a real channel (made while moving). */
   private queue: PoolPush[] = [];
-  /** Pushes handed to the current real channel and not settled, in issue order. */
-  private readonly live = new Set<PoolPush>();
+  /** Pushes handed to the current real channel and not settled, in issue order (made on the first push). */
+  private live: Set<PoolPush> | null = null;
+  private settledLive: OutcomeFilter | null = null;
+  /** @internal The pool slot it is placed on, and the one it moves back to when that recovers. */
+  slot: PoolSlot | null = null;
+  /** @internal */
+  home: PoolSlot | null = null;
   private messageHook: MessageHook | null = null;
   /** The current real channel's own `onMessage` (a catch-up tracker's, or the default), before the app's. */
   private realOnMessage: MessageHook | null = null;
@@ -168,25 +177,26 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     if (typeof callback !== 'function') throw new TypeError(`on('${event}', callback): callback must be a function`);
     const ref = ++this.nextRef;
     if (event === CHANNEL_EVENTS.close) {
-      this.closeHooks.set(ref, callback as BindingCallback);
+      (this.closeHooks ??= new Map()).set(ref, callback as BindingCallback);
       return ref;
     }
-    const binding: AppBinding = { event, callback: callback as BindingCallback, realRef: null };
-    this.bindings.set(ref, binding);
+    const binding: AppBinding = { ref, event, callback: callback as BindingCallback, realRef: null };
+    this.bindings.push(binding);
     if (this.real !== null) binding.realRef = this.real.on(event, binding.callback);
     return ref;
   }
 
   /** Removes one handler (by ref) or every handler of `event`. */
   off(event: string, ref?: number): void {
-    for (const [key, binding] of this.bindings) {
-      if (binding.event !== event || (ref !== undefined && key !== ref)) continue;
-      if (this.real !== null && binding.realRef !== null) this.real.off(event, binding.realRef);
-      this.bindings.delete(key);
-    }
+    const real = this.real;
+    this.bindings = this.bindings.filter((binding) => {
+      if (binding.event !== event || (ref !== undefined && binding.ref !== ref)) return true;
+      if (real !== null && binding.realRef !== null) real.off(event, binding.realRef);
+      return false;
+    });
     if (event === CHANNEL_EVENTS.close) {
-      if (ref === undefined) this.closeHooks.clear();
-      else this.closeHooks.delete(ref);
+      if (ref === undefined) this.closeHooks = null;
+      else this.closeHooks?.delete(ref);
     }
   }
 
@@ -253,14 +263,14 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     this.real = null;
     // A push the old socket never sent goes to the new one; one it sent keeps its outcome there.
     const unsent: PoolPush[] = [];
-    for (const push of this.live) {
+    for (const push of this.live ?? []) {
       if (push.real !== null && !push.real.isPending) {
         push.unbind();
         unsent.push(push);
       }
     }
-    for (const push of unsent) this.live.delete(push);
-    this.queue = [...unsent, ...this.queue];
+    for (const push of unsent) this.live?.delete(push);
+    if (unsent.length > 0) this.queue = [...unsent, ...this.queue];
     this.joinPushRef?.unbind();
     // Offline this closes at once; online the server's leave reply (which follows every earlier reply) does.
     from.leave();
@@ -272,7 +282,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     const real = socket.channel(this.topic, this.params, this.channelOptions) as unknown as Channel;
     this.real = real;
     this.socketRef = socket;
-    for (const binding of this.bindings.values()) binding.realRef = real.on(binding.event, binding.callback);
+    for (const binding of this.bindings) binding.realRef = real.on(binding.event, binding.callback);
     this.realOnMessage = real.onMessage;
     if (this.messageHook !== null) this.hookInto(real);
     real.onClose((payload, ref, joinRef) => this.realClosed(real, payload, ref, joinRef));
@@ -297,12 +307,10 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     const real = this.real as Channel;
     const sent = real.push(push.event, push.payload as never, push.options as PushOptions | number | undefined);
     sent.inheritResends(push.resendsUsed);
-    this.live.add(push);
-    const done = (): void => {
-      if (push.real === sent) this.live.delete(push);
-    };
-    push.bind(sent);
-    sent.receive('ok', done).receive('error', done).receive('timeout', done);
+    const live = (this.live ??= new Set());
+    live.add(push);
+    // One filter per channel, made with its first push: an outcome on the current socket ends "live".
+    push.bind(sent, (this.settledLive ??= (_status, _response, settled) => live.delete(settled) || true));
   }
 
   private hold(push: PoolPush): void {
@@ -322,7 +330,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     const move = this.move;
     if (move !== null && move.from === real) {
       this.move = null;
-      for (const binding of this.bindings.values()) binding.realRef = null;
+      for (const binding of this.bindings) binding.realRef = null;
       this.bindTo(move.to);
       this.host.moved(this as unknown as PoolChannel<object, object>, move.fromSocket, move.to, move.reason);
       return;
@@ -337,7 +345,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     this.real = null;
     for (const waiting of this.queue.splice(0)) waiting.fail(new ChannelClosedError(this.topic, waiting.event));
     this.host.closed(this as unknown as PoolChannel<object, object>);
-    for (const hook of this.closeHooks.values()) {
+    for (const hook of this.closeHooks?.values() ?? []) {
       try {
         hook(payload, ref, joinRef);
       } catch (error) {

@@ -8,6 +8,16 @@ import type { PhxError } from '@phx-socket/transport';
 
 type Hook = (response: unknown) => void;
 
+/**
+ * Decides whether an outcome of the real push is this push's (true) or the pool's (a "full" refusal it
+ * answers by moving the join). Gets the pool push too, so one function serves every push of a channel.
+ */
+export type OutcomeFilter = (status: PushStatus, response: unknown, push: PoolPush) => boolean;
+
+const acceptAll: OutcomeFilter = () => true;
+
+type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
 /** A push (or join, or leave) of a pool channel; awaitable and chainable. */
 export class PoolPush<R = unknown> extends Awaitable<R> {
   readonly event: string;
@@ -21,10 +31,12 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
   resendsUsed = 0;
   private readonly topic: string;
   private readonly timeoutMs: number;
-  private readonly hooks: { ok: Hook[]; error: Hook[]; timeout: Hook[] } = { ok: [], error: [], timeout: [] };
+  // Tens of thousands of pool channels each keep their join push: hooks, the promise and the outcome are
+  // made only when used.
+  private hooks: Array<[PushStatus, Hook]> | null = null;
   private last: { status: PushStatus; response: unknown } | null = null;
   private deferred: { promise: Promise<R>; resolve: (v: R) => void; reject: (e: unknown) => void } | null = null;
-  private outcome: { ok: true; value: R } | { ok: false; error: unknown } | null = null;
+  private outcome: Outcome<R> | null = null;
 
   constructor(topic: string, event: string, payload: unknown, options: unknown, timeoutMs: number) {
     super();
@@ -44,30 +56,21 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
   receive(status: PushStatus, callback: (response: unknown) => void): this {
     if (typeof callback !== 'function') throw new TypeError(`receive('${status}', callback): callback must be a function`);
     if (this.last?.status === status) callback(this.last.response);
-    this.hooks[status].push(callback);
+    (this.hooks ??= []).push([status, callback]);
     return this;
   }
 
   /**
-   * @internal Follows `real`: its outcomes reach this push's hooks and promise, unless `accept` says the
-   * outcome belongs to the pool (a "full" refusal the pool answers by moving the join).
+   * @internal Follows `real`: its outcomes reach this push's hooks and promise, with the real push's typed
+   * error (`ConnectionLostError`, `ChannelClosedError`...), unless `accept` keeps one for the pool.
    */
-  bind(real: Push, accept: (status: PushStatus, response: unknown) => boolean = () => true): void {
+  bind(real: Push, accept: OutcomeFilter = acceptAll): void {
     this.real = real;
     const follow = (status: PushStatus) => (response: unknown) => {
-      if (this.real !== real || !accept(status, response)) return;
-      this.fire(status, response);
+      if (this.real !== real || !accept(status, response, this as PoolPush)) return;
+      this.fire(status, response, status === 'ok' ? undefined : real.errorFor(status, response));
     };
     real.receive('ok', follow('ok')).receive('error', follow('error')).receive('timeout', follow('timeout'));
-    // The real push's promise carries the typed error (ConnectionLostError, ChannelClosedError...).
-    real.then(
-      (value) => {
-        if (this.real === real && this.outcome === null) this.settle({ ok: true, value: value as R });
-      },
-      (error: unknown) => {
-        if (this.real === real && this.outcome === null && this.last !== null) this.settle({ ok: false, error });
-      },
-    );
   }
 
   /** @internal Stops following the real push (the pool re-issues it elsewhere). */
@@ -85,21 +88,21 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
   /** @internal An outcome: hooks get `response`; the promise settles with the first one. */
   fire(status: PushStatus, response: unknown, error?: unknown): void {
     this.last = { status, response };
-    for (const hook of this.hooks[status]) {
-      try {
-        hook(response);
-      } catch (thrown) {
-        queueMicrotask(() => {
-          throw thrown;
-        });
+    if (this.hooks !== null) {
+      for (const [hookStatus, hook] of this.hooks) {
+        if (hookStatus !== status) continue;
+        try {
+          hook(response);
+        } catch (thrown) {
+          queueMicrotask(() => {
+            throw thrown;
+          });
+        }
       }
     }
     if (this.outcome !== null) return;
-    if (status === 'ok') this.settle({ ok: true, value: response as R });
-    else if (error !== undefined || this.real === null) {
-      this.settle({ ok: false, error: error ?? pushError(this.topic, this.event, status, response, this.timeoutMs) });
-    }
-    // Otherwise the real push's promise settles it with its own typed error (see bind).
+    this.outcome = status === 'ok' ? { ok: true, value: response as R } : { ok: false, error: error ?? pushError(this.topic, this.event, status, response, this.timeoutMs) };
+    if (this.deferred !== null) this.deliver();
   }
 
   protected asPromise(): Promise<R> {
@@ -114,12 +117,6 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
       if (this.outcome !== null) this.deliver();
     }
     return this.deferred.promise;
-  }
-
-  private settle(outcome: { ok: true; value: R } | { ok: false; error: unknown }): void {
-    if (this.outcome !== null) return;
-    this.outcome = outcome;
-    if (this.deferred !== null) this.deliver();
   }
 
   private deliver(): void {

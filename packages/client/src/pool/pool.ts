@@ -38,8 +38,6 @@ export class SocketPool implements PoolChannelHost {
   private readonly strategy: PoolStrategy;
   private readonly slots: PoolSlot[] = [];
   private readonly scheduler: Scheduler;
-  private readonly where = new Map<AnyPoolChannel, PoolSlot>();
-  private readonly homes = new Map<AnyPoolChannel, PoolSlot>();
   private readonly moveCounts: PoolMoveStats = { failover: 0, rebalance: 0, overflow: 0 };
   private wantConnected = false;
 
@@ -129,7 +127,7 @@ export class SocketPool implements PoolChannelHost {
     }));
     return {
       sockets,
-      channels: this.where.size,
+      channels: sockets.reduce((sum, s) => sum + s.channels, 0),
       opened: this.slots.filter((s) => s.opened).length,
       healthy: this.slots.filter((s) => s.healthy).length,
       moves: { ...this.moveCounts },
@@ -141,7 +139,7 @@ export class SocketPool implements PoolChannelHost {
    * watching the sockets and disconnects them. The pool is not usable afterwards.
    */
   dispose(): void {
-    for (const channel of [...this.where.keys()]) channel.leave();
+    for (const channel of this.slots.flatMap((slot) => [...slot.members])) channel.leave();
     this.disconnect();
     for (const slot of this.slots) slot.dispose();
   }
@@ -151,7 +149,7 @@ export class SocketPool implements PoolChannelHost {
   /** @internal */
   place(channel: AnyPoolChannel): Socket {
     const slot = this.pick(channel.topic, null);
-    this.homes.set(channel, slot);
+    channel.home = slot;
     return this.assign(channel, slot);
   }
 
@@ -162,8 +160,8 @@ export class SocketPool implements PoolChannelHost {
 
   /** @internal */
   refusedFull(channel: AnyPoolChannel, socket: Socket, reason: unknown): boolean {
-    const slot = this.where.get(channel);
-    if (slot === undefined || slot.socket !== socket) return false;
+    const slot = channel.slot;
+    if (slot === null || slot.socket !== socket) return false;
     const others = slot.channels - 1;
     if (others < slot.capacity) {
       slot.capacity = Math.max(others, 0);
@@ -174,24 +172,24 @@ export class SocketPool implements PoolChannelHost {
     }
     const target = this.pickStrict(channel.topic, slot);
     if (target === null) return false;
-    this.homes.set(channel, target);
+    channel.home = target;
     this.relocate(channel, slot, target, 'overflow');
     return true;
   }
 
   /** @internal */
   closed(channel: AnyPoolChannel): void {
-    this.where.get(channel)?.members.delete(channel);
-    this.where.delete(channel);
-    this.homes.delete(channel);
+    channel.slot?.members.delete(channel);
+    channel.slot = null;
+    channel.home = null;
   }
 
   /** @internal */
   moved(channel: AnyPoolChannel, from: Socket, to: Socket, reason: MoveReason): void {
     this.moveCounts[reason]++;
-    const toSlot = this.where.get(channel);
+    const toSlot = channel.slot;
     // Its new socket failed while it moved: move on.
-    if (toSlot !== undefined && !toSlot.healthy) {
+    if (toSlot !== null && !toSlot.healthy) {
       const next = this.pickStrict(channel.topic, toSlot) ?? this.anyHealthy(channel.topic, toSlot);
       if (next !== null) this.relocate(channel, toSlot, next, 'failover');
     }
@@ -229,8 +227,8 @@ export class SocketPool implements PoolChannelHost {
   }
 
   private assign(channel: AnyPoolChannel, slot: PoolSlot): Socket {
-    this.where.get(channel)?.members.delete(channel);
-    this.where.set(channel, slot);
+    channel.slot?.members.delete(channel);
+    channel.slot = slot;
     slot.members.add(channel);
     return slot.ensureSocket(this.wantConnected);
   }
@@ -265,10 +263,12 @@ export class SocketPool implements PoolChannelHost {
   private recovered(slot: PoolSlot, unhealthyMs: number): void {
     this.telemetry.emit('pool:socket_healthy', { measurements: { unhealthy_ms: unhealthyMs }, metadata: { socket_index: slot.index, endpoint: slot.endpoint } });
     if (!this.options.rebalance) return;
-    for (const [channel, home] of this.homes) {
-      if (home !== slot || slot.full) continue;
-      const current = this.where.get(channel);
-      if (current !== undefined && current !== slot) this.relocate(channel, current, slot, 'rebalance');
+    for (const current of this.slots) {
+      if (current === slot) continue;
+      for (const channel of [...current.members]) {
+        if (slot.full) break;
+        if (channel.home === slot) this.relocate(channel, current, slot, 'rebalance');
+      }
     }
     // Channels stranded on unhealthy sockets (no healthy socket was left) come here too.
     for (const other of this.slots) {
