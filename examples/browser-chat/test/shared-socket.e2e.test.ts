@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = [
 ];
 
 interface Probe {
-  modes: { mode: string; reason: string }[];
+  modes: { mode: string; reason: string; leader?: boolean }[];
   messages: { id: number; user: string; body: string }[];
   replies: ({ ok: { id: number } } | { error: string })[];
   errors: string[];
@@ -170,14 +170,62 @@ describe('SharedSocket in headless Chromium', () => {
     await Promise.race([crashes.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
   }, 60_000);
 
-  it('without SharedWorker each page falls back to its own socket, says so, and still works', async () => {
+  it('without SharedWorker the pages elect a leader page whose socket they share over BroadcastChannel', async () => {
     ready();
-    const worker = `w${++workerSeq}`;
+    const shareKey = `k${++workerSeq}`;
     const noSharedWorker = () => {
       delete (window as { SharedWorker?: unknown }).SharedWorker;
     };
-    const a = await probePage({ worker, user: 'dee' }, noSharedWorker);
-    const b = await probePage({ worker, user: 'dee' }, noSharedWorker);
+    const before = chat.server.stats().totalConnections;
+    const pages = [];
+    for (let i = 0; i < 3; i++) pages.push(await probePage({ shareKey, user: 'dee' }, noSharedWorker));
+    // Web Locks elect one page; it runs the socket, the others reach it over BroadcastChannel.
+    const modes = await Promise.all(pages.map((p) => probe(p, (x) => x.modes)));
+    expect(modes.map((m) => m.map(({ mode, reason }) => ({ mode, reason })))).toEqual(pages.map(() => [{ mode: 'leader-tab', reason: 'no_shared_worker' }]));
+    const leaders = modes.map((m) => m.at(-1)?.leader === true);
+    expect(leaders.filter(Boolean)).toHaveLength(1);
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
+    expect(chat.server.stats().totalConnections - before).toBe(1);
+
+    const pusher = pages[leaders.indexOf(false)]!;
+    const reply = await probe(pusher, (x) => x.send('through the leader'));
+    for (const p of pages) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'through the leader'));
+    await new Promise((r) => setTimeout(r, 100));
+    for (const p of pages) {
+      expect(await probe(p, (x) => x.messages.filter((m) => m.body === 'through the leader').length)).toBe(1);
+      expect(await probe(p, (x) => x.replies)).toEqual(p === pusher ? [{ ok: { id: reply.id } }] : []);
+    }
+
+    // The leader page closes: the next page in the lock queue leads, the other rejoins through it.
+    const leader = pages[leaders.indexOf(true)]!;
+    const stay = pages.filter((p) => p !== leader);
+    await closePage(leader);
+    for (const p of stay) {
+      await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.modes.length >= 2);
+      await p.waitForFunction(() => {
+        const s = (window as unknown as ProbeWindow).probe.state();
+        return s.status === 'open' && s.channel === 'joined';
+      });
+    }
+    const after = await Promise.all(stay.map((p) => probe(p, (x) => x.modes.at(-1))));
+    expect(after.filter((m) => m?.leader === true)).toHaveLength(1);
+    for (const m of after) expect(m).toMatchObject({ mode: 'leader-tab' });
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(1);
+    expect(chat.server.stats().channels).toBe(1);
+    chat.server.broadcast('room:lobby', 'new_msg', { id: 3001, user: 'server', body: 'after handover' });
+    for (const p of stay) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'after handover'));
+    expect((await probe(stay[0]!, (x) => x.send('new leader'))).id).toEqual(expect.any(Number));
+  }, 60_000);
+
+  it('without SharedWorker and BroadcastChannel each page falls back to its own socket, says so, and still works', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const nothingShared = () => {
+      delete (window as { SharedWorker?: unknown }).SharedWorker;
+      delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
+    };
+    const a = await probePage({ worker, user: 'dee' }, nothingShared);
+    const b = await probePage({ worker, user: 'dee' }, nothingShared);
     for (const p of [a, b]) expect(await probe(p, (x) => x.modes)).toEqual([{ mode: 'local', reason: 'no_shared_worker' }]);
     expect(chat.server.stats()).toMatchObject({ connections: 2, channels: 2 });
     const reply = await probe(b, (x) => x.send('local push'));

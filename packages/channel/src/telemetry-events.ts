@@ -88,11 +88,16 @@ export interface TelemetryEventMap {
     metadata: { reason: 'traffic' | 'push' | 'join' | 'visible' | 'connect'; reconnect: boolean };
   };
   /**
-   * `SharedSocket` (`@phx-socket/client/shared`): the tab uses the SharedWorker's socket (`'shared-worker'`) or
-   * its own (`'local'`); `reason` says why (`shared_worker`, `no_shared_worker`, `worker_error`,
-   * `worker_start_timeout`, `worker_gone`, `worker_silent`, `version`, `mode_option`, `released`...).
+   * `SharedSocket` (`@phx-socket/client/shared`): the tab uses the SharedWorker's socket (`'shared-worker'`),
+   * the socket of a leader tab elected over Web Locks (`'leader-tab'`; `leader` is true in the tab that runs
+   * it), or its own (`'local'`); `reason` says why (`shared_worker`, `no_shared_worker`, `elected`,
+   * `leader_gone`, `worker_error`, `worker_start_timeout`, `worker_gone`, `worker_silent`, `version`,
+   * `mode_option`, `released`...).
    */
-  'shared:mode': { measurements: Record<string, never>; metadata: { mode: 'shared-worker' | 'local'; reason: string } };
+'shared:mode': {
+    measurements: Record<string, never>;
+    metadata: { mode: 'shared-worker' | 'leader-tab' | 'local'; reason: string; leader?: boolean };
+  };
 }
 
 /** Name of a telemetry event. */

@@ -1,5 +1,5 @@
 /**
- * The seam between a `SharedSocket` and what carries its traffic: the SharedWorker ({@link WorkerLink}) or
+ * The seam between a `SharedSocket` and what carries its traffic: the SharedWorker or a leader tab ({@link WorkerLink}) or
  * the tab's own socket ({@link LocalLink}). The socket swaps links on a fallback; channels never notice.
  */
 import type { SocketState, TelemetryEventMap, TelemetryEventName } from '@phx-socket/client';

@@ -5,8 +5,18 @@
 import type { AuthToken, SocketOptions, SocketParams } from '@phx-socket/client';
 import type { WireSocketOptions } from './protocol';
 
-/** How a `SharedSocket` reaches the server: through the SharedWorker, or over its own socket. */
-export type SharedMode = 'shared-worker' | 'local';
+/**
+ * How a `SharedSocket` reaches the server: through the SharedWorker, through the socket of a leader tab
+ * elected over Web Locks (reached over `BroadcastChannel`), or over its own socket.
+ */
+export type SharedMode = 'shared-worker' | 'leader-tab' | 'local';
+
+/** The part of a `BroadcastChannel` the leader-tab mode uses (inject one in tests). */
+export interface BroadcastChannelLike {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => unknown) | null;
+  close(): void;
+}
 
 /** The part of a `MessagePort` a tab uses. */
 export interface TabPort {
@@ -26,7 +36,11 @@ export interface SharedWorkerLike {
 
 /** The part of `navigator.locks` a tab uses. */
 export interface TabLocks {
-  request(name: string, options: { signal?: AbortSignal }, callback: () => unknown): Promise<unknown>;
+  /**
+   * Holds lock `name` while the promise `callback` returns is pending. With `ifAvailable` the callback gets
+   * null at once when the lock is taken (the leader election uses that to know whether it leads).
+   */
+  request(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, callback: (lock: unknown) => unknown): Promise<unknown>;
 }
 
 /**
@@ -47,10 +61,14 @@ export interface SharedSocketOptions extends Omit<WireSocketOptions, 'circuitBre
    */
   shareKey?: string;
   /**
-   * `'auto'` uses the SharedWorker where it exists and falls back to an own socket when it does not (or
-   * fails to start, or dies); `'local'` never shares (same API, one socket per tab). @default 'auto'
+   * `'auto'` uses the SharedWorker where it exists; where it does not, a leader tab elected over Web Locks
+   * (`navigator.locks`) runs the socket and the other tabs reach it over `BroadcastChannel`; where those are
+   * missing too, each tab uses its own socket. A worker or leader that fails to start (or a worker that
+   * dies) also falls back to an own socket; a leader tab that closes hands over to the next tab.
+   * `'leader-tab'` skips the SharedWorker (own socket where BroadcastChannel or Web Locks are missing);
+   * `'local'` never shares (same API, one socket per tab). @default 'auto'
    */
-  mode?: 'auto' | 'local';
+  mode?: 'auto' | 'leader-tab' | 'local';
   /**
    * URL of the worker script to use instead of the one bundled next to this module
    * (`new URL('./shared-worker.mjs', import.meta.url)`): host `dist/phx-socket-shared-worker.iife.js` yourself
@@ -76,8 +94,16 @@ export interface SharedSocketOptions extends Omit<WireSocketOptions, 'circuitBre
   forwardTelemetry?: boolean;
   /** Extra `Socket` options used only when this tab falls back to its own socket (`transport`, `logger`...). */
   localOptions?: SocketOptions;
-  /** `navigator.locks` (tab and worker liveness). @default navigator.locks where it exists; null disables */
+  /**
+   * `navigator.locks`: tab and worker liveness, and the leader-tab election (without locks there is no
+   * leader-tab mode). @default navigator.locks where it exists; null disables
+   */
   locks?: TabLocks | null;
+  /**
+   * Opens the BroadcastChannel of the leader-tab mode (tests, or a polyfill); null disables that mode.
+   * @default `(name) => new BroadcastChannel(name)` where BroadcastChannel exists
+   */
+  createBroadcastChannel?: ((name: string) => BroadcastChannelLike) | null;
 }
 
 /** Defaults of the shared-socket-only options. */
@@ -143,8 +169,8 @@ export function checkSharedOptions(options: SharedSocketOptions): void {
   if (timeout < interval * 2) {
     throw new RangeError(`SharedSocket: tabTimeoutMs (${timeout}) must be at least twice tabHeartbeatIntervalMs (${interval})`);
   }
-  if (options.mode !== undefined && options.mode !== 'auto' && options.mode !== 'local') {
-    throw new TypeError(`SharedSocket: mode must be 'auto' or 'local', got ${String(options.mode)}`);
+  if (options.mode !== undefined && options.mode !== 'auto' && options.mode !== 'leader-tab' && options.mode !== 'local') {
+    throw new TypeError(`SharedSocket: mode must be 'auto', 'leader-tab' or 'local', got ${String(options.mode)}`);
   }
   if (options.params !== undefined && typeof options.params !== 'function' && (typeof options.params !== 'object' || options.params === null)) {
     throw new TypeError('SharedSocket: params must be an object or a function');

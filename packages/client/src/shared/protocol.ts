@@ -285,3 +285,42 @@ export function socketOptionsOf(wire: WireSocketOptions): Omit<WireSocketOptions
   if (rejoin !== undefined) out.rejoinAfterMs = rejoin;
   return out;
 }
+
+/**
+ * Envelope kinds on the leader tab's `BroadcastChannel`. A BroadcastChannel reaches every tab, so protocol
+ * messages travel inside an envelope that names the leader and the one tab port they are for.
+ */
+export const LEADER_ENVELOPES = Object.freeze({
+  /** A tab port asks who leads. */
+  who: 'who',
+  /** The leader announces itself (at start and in answer to `who`). */
+  leader: 'leader',
+  /** The leader steps down: its tabs reconnect to the next one. */
+  gone: 'gone',
+  /** A tab message for the leader's host. */
+  toLeader: 'to_leader',
+  /** A host message for one tab port. */
+  toTab: 'to_tab',
+} as const);
+
+/** One message on the leader tab's BroadcastChannel. `leader` and `port` are random ids. */
+export type LeaderEnvelope =
+  | (Base & { readonly e: 'who'; readonly port: string })
+  | (Base & { readonly e: 'leader'; readonly leader: string })
+  | (Base & { readonly e: 'gone'; readonly leader: string })
+  | (Base & { readonly e: 'to_leader'; readonly leader: string; readonly port: string; readonly msg: unknown })
+  | (Base & { readonly e: 'to_tab'; readonly leader: string; readonly port: string; readonly msg: unknown });
+
+const ENVELOPE_KINDS: ReadonlySet<string> = new Set(Object.values(LEADER_ENVELOPES));
+
+/** True for a well-formed envelope of this protocol version. */
+export function isLeaderEnvelope(data: unknown): data is LeaderEnvelope {
+  if (messageVersion(data) !== SHARED_PROTOCOL_VERSION) return false;
+  const e = (data as { e?: unknown }).e;
+  return typeof e === 'string' && ENVELOPE_KINDS.has(e);
+}
+
+/** Names of the BroadcastChannel and the election lock of the tabs sharing the socket `key`. */
+export function leaderNames(key: string): { readonly channel: string; readonly lock: string } {
+  return { channel: `phx-socket:leader:${key}`, lock: `phx-socket:leader:${key}` };
+}

@@ -1,7 +1,8 @@
 /**
- * `SharedSocket`: the `Socket` API in every tab, backed by one real socket in a SharedWorker per origin,
- * endpoint and params. Where SharedWorker does not exist, fails to start or dies, the tab falls back to its
- * own socket without the app noticing; telemetry `shared:mode` says which mode is in use and why.
+ * `SharedSocket`: the `Socket` API in every tab, backed by one real socket per origin, endpoint and params:
+ * in a SharedWorker; where SharedWorker does not exist, in a leader tab elected over Web Locks and reached
+ * over BroadcastChannel; where those are missing too (or a worker or leader fails to start, or a worker
+ * dies), in the tab itself, without the app noticing. Telemetry `shared:mode` says which mode and why.
  */
 import {
   realScheduler,
@@ -14,17 +15,44 @@ import {
   type TelemetryEventMap,
   type TelemetryEventName,
 } from '@phx-socket/client';
+import { leaderWorker } from './broadcast-port';
 import { defaultWorker } from './default-worker';
 import type { LinkChannel, LinkLossReason, LinkOwner, LinkPush, SharedLink } from './link';
 import { LocalLink } from './local-link';
-import { checkSharedOptions, DEFAULT_SHARED_OPTIONS, wireOptions, type SharedMode, type SharedSocketOptions, type SharedWorkerLike, type TabLocks } from './options';
-import { socketKey, socketOptionsOf, type ResolveWhat, type WireParams } from './protocol';
+import {
+  checkSharedOptions,
+  DEFAULT_SHARED_OPTIONS,
+  wireOptions,
+  type BroadcastChannelLike,
+  type SharedMode,
+  type SharedSocketOptions,
+  type SharedWorkerLike,
+  type TabLocks,
+} from './options';
+import { leaderNames, socketKey, socketOptionsOf, type ResolveWhat, type TabMessageBody, type WireParams } from './protocol';
 import { SharedChannel, type SharedChannelOwner } from './shared-channel';
 import type { SharedPush } from './shared-push';
+import { TabLeader } from './tab-leader';
 import { WorkerLink } from './worker-link';
 
-/** Why the socket is in its mode (`shared:mode` telemetry `reason`). */
-export type SharedModeReason = 'shared_worker' | 'no_shared_worker' | 'mode_option' | LinkLossReason;
+/**
+ * Why the socket is in its mode (`shared:mode` telemetry `reason`): `shared_worker`; `no_shared_worker`
+ * (leader-tab or local because SharedWorker is missing); `mode_option`; `no_leader_support` (`mode:
+ * 'leader-tab'` without BroadcastChannel or Web Locks); `elected` (this tab became the leader);
+ * `leader_gone` / `leader_silent` (the leader tab went away, the next one takes over); or why a link was
+ * lost (`worker_gone`, `worker_start_timeout`...; in leader-tab mode these concern the leader tab).
+ */
+export type SharedModeReason = 'shared_worker' | 'no_shared_worker' | 'mode_option' | 'no_leader_support' | 'elected' | 'leader_gone' | 'leader_silent' | LinkLossReason;
+
+/**
+ * Metadata of the `shared:mode` telemetry event. `leader` is there in `'leader-tab'` mode only: true in the
+ * tab that runs the socket.
+ */
+export interface SharedModeMetadata {
+  readonly mode: SharedMode;
+  readonly reason: SharedModeReason;
+  readonly leader?: boolean;
+}
 
 type Callback<A extends unknown[]> = (...args: A) => void;
 
@@ -59,7 +87,14 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
   /** Work waiting for the link (a params function is being resolved at the first connect). */
   private waiting: (() => void)[] = [];
   private opening = false;
-  private forceLocal = false;
+  private disposed = false;
+  /** The mode links are opened in; chosen at the first connect, only ever moving towards `'local'`. */
+  private tier: SharedMode | null = null;
+  /** A worker created while choosing the mode, used by the first link. */
+  private firstWorker: SharedWorkerLike | null = null;
+  private leader: TabLeader | null = null;
+  private announced: { mode: SharedMode; leader: boolean | null } | null = null;
+  private readonly createChannel: ((name: string) => BroadcastChannelLike) | null;
   private readonly callbacks = { open: new Map<string, Callback<[]>>(), close: new Map<string, Callback<[unknown]>>(), error: new Map<string, Callback<[unknown]>>() };
   private callbackSeq = 0;
   private readonly offPageHooks: (() => void)[] = [];
@@ -73,11 +108,12 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     this.scheduler = realScheduler;
     const nav = (globalThis as { navigator?: { locks?: TabLocks } }).navigator;
     this.locks = options.locks === undefined ? (nav?.locks ?? null) : options.locks;
-    this.forceLocal = options.mode === 'local';
+    const BC = (globalThis as { BroadcastChannel?: new (name: string) => BroadcastChannelLike }).BroadcastChannel;
+    this.createChannel = options.createBroadcastChannel !== undefined ? options.createBroadcastChannel : typeof BC === 'function' ? (name) => new BC(name) : null;
     this.watchPage();
   }
 
-  /** `'shared-worker'` or `'local'` once connecting began; null before. */
+  /** `'shared-worker'`, `'leader-tab'` or `'local'` once connecting began; null before. */
   get mode(): SharedMode | null {
     return this.modeValue;
   }
@@ -164,11 +200,17 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     for (const ref of refs) for (const map of Object.values(this.callbacks)) map.delete(ref);
   }
 
-  /** Leaves the shared socket for good: says bye to the worker (or closes the own socket), drops page hooks. */
+  /**
+   * Leaves the shared socket for good: says bye to the worker (or closes the own socket), steps down as
+   * leader tab (the next tab takes over), drops page hooks.
+   */
   dispose(): void {
+    this.disposed = true;
     this.wanted = 'disconnected';
     this.link?.dispose();
     this.link = null;
+    this.leader?.dispose();
+    this.leader = null;
     for (const off of this.offPageHooks.splice(0)) off();
   }
 
@@ -224,11 +266,21 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     this.telemetry.emit(name, event);
   }
 
-  /** @internal The link died: fall back (or, when the worker only released this tab, say hello again). */
+  /**
+   * @internal The link died: fall back to an own socket; or, when the worker only released this tab, say
+   * hello again; or, when a leader tab went away, reconnect through the next leader.
+   */
   linkLost(reason: LinkLossReason, unsent: readonly LinkPush[]): void {
     this.link = null;
-    if (reason !== 'released') this.forceLocal = true;
-    const link = this.openLink(reason);
+    let why: SharedModeReason = reason;
+    if (this.tier === 'leader-tab' && (reason === 'worker_gone' || reason === 'worker_silent')) {
+      why = reason === 'worker_gone' ? 'leader_gone' : 'leader_silent';
+    } else if (reason !== 'released') {
+      this.tier = 'local';
+      this.leader?.dispose();
+      this.leader = null;
+    }
+    const link = this.openLink(why);
     this.reattach(link);
     for (const item of unsent) link.push(item);
   }
@@ -259,27 +311,94 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
   }
 
   private opened(params: WireParams): void {
-    this.opening = false;
     this.connectParams = params;
-    this.openLink(this.forceLocal ? 'mode_option' : 'shared_worker');
-    for (const run of this.waiting.splice(0)) run();
+    const reason = this.tier === null ? this.chooseTier() : 'released';
+    const finish = (): void => {
+      this.opening = false;
+      if (this.disposed) return;
+      if (this.link === null) this.openLink(reason);
+      for (const run of this.waiting.splice(0)) run();
+    };
+    // A leader-tab link waits for the first election answer, so `shared:mode` says at once who leads.
+    if (this.tier === 'leader-tab') void this.ensureLeader().decided.then(finish);
+    else finish();
+  }
+
+  /** Picks the first mode: SharedWorker, else leader tab, else own socket (or what the `mode` option says). */
+  private chooseTier(): SharedModeReason {
+    const mode = this.options.mode ?? DEFAULT_SHARED_OPTIONS.mode;
+    if (mode === 'local') {
+      this.tier = 'local';
+      return 'mode_option';
+    }
+    if (mode === 'auto') {
+      this.firstWorker = this.createWorker();
+      if (this.firstWorker !== null) {
+        this.tier = 'shared-worker';
+        return 'shared_worker';
+      }
+    }
+    const leaderSupported = this.locks !== null && this.createChannel !== null;
+    this.tier = leaderSupported ? 'leader-tab' : 'local';
+    if (mode === 'auto') return 'no_shared_worker';
+    return leaderSupported ? 'mode_option' : 'no_leader_support';
   }
 
   private openLink(reason: SharedModeReason): SharedLink {
     let link: SharedLink | null = null;
     let why: SharedModeReason = reason;
-    if (!this.forceLocal) {
-      const worker = this.createWorker();
-      if (worker === null) why = 'no_shared_worker';
-      else link = new WorkerLink(this, this.workerOptions(worker));
+    if (this.tier === 'shared-worker') {
+      const worker = this.firstWorker ?? this.createWorker();
+      this.firstWorker = null;
+      if (worker === null) {
+        this.tier = 'local';
+        why = 'no_shared_worker';
+      } else link = new WorkerLink(this, this.workerOptions(worker));
+    } else if (this.tier === 'leader-tab' && this.createChannel !== null) {
+      const hello = this.helloMessage();
+      this.ensureLeader();
+      const worker = leaderWorker(this.createChannel, leaderNames(hello.key).channel);
+      link = new WorkerLink(this, { ...this.workerOptions(worker, hello), mode: 'leader-tab' });
     }
     link ??= new LocalLink(this, this.endPoint, this.localOptions());
     this.link = link;
-    if (link.mode !== this.modeValue || reason === 'released') {
-      this.modeValue = link.mode;
-      this.telemetry.emit('shared:mode', { measurements: {}, metadata: { mode: link.mode, reason: why } });
-    }
+    this.announce(why, why === 'released' || why === 'leader_gone' || why === 'leader_silent');
     return link;
+  }
+
+  /** Emits `shared:mode` when the mode (or, in leader-tab mode, who leads) changed, or when `force`d. */
+  private announce(reason: SharedModeReason, force: boolean): void {
+    const mode = this.link?.mode;
+    if (mode === undefined) return;
+    const leader = mode === 'leader-tab' ? (this.leader?.isLeader ?? false) : null;
+    if (!force && this.announced !== null && this.announced.mode === mode && this.announced.leader === leader) return;
+    this.announced = { mode, leader };
+    this.modeValue = mode;
+    const metadata: SharedModeMetadata = leader === null ? { mode, reason } : { mode, reason, leader };
+    this.telemetry.emit('shared:mode', { measurements: {}, metadata });
+  }
+
+  /** This tab's candidacy for leader tab of its socket key (started once, kept across links). */
+  private ensureLeader(): TabLeader {
+    if (this.leader !== null) return this.leader;
+    const names = leaderNames(this.helloMessage().key);
+    const locks = this.locks;
+    const createChannel = this.createChannel;
+    if (locks === null || createChannel === null) throw new Error('SharedSocket: leader-tab mode needs Web Locks and BroadcastChannel');
+    const leader = new TabLeader({
+      lockName: names.lock,
+      channelName: names.channel,
+      locks,
+      createChannel,
+      scheduler: this.scheduler,
+      host: { tabTimeoutMs: this.options.tabTimeoutMs ?? DEFAULT_SHARED_OPTIONS.tabTimeoutMs },
+      onElected: () => {
+        if (this.leader === leader && this.link?.mode === 'leader-tab') this.announce('elected', false);
+      },
+      onError: (error) => this.reportError(error, 'leader-tab election'),
+    });
+    this.leader = leader;
+    return leader;
   }
 
   /** After a fallback: connect if wanted, and every channel that wants to be joined joins through the new link. */
@@ -308,31 +427,36 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     }
   }
 
-  private workerOptions(worker: SharedWorkerLike): ConstructorParameters<typeof WorkerLink>[1] {
+  private workerOptions(worker: SharedWorkerLike, hello = this.helloMessage()): ConstructorParameters<typeof WorkerLink>[1] {
     const o = this.options;
-    const params = this.connectParams ?? {};
-    const authToken = typeof o.authToken === 'string' ? o.authToken : null;
-    const timeoutMs = o.tabTimeoutMs ?? DEFAULT_SHARED_OPTIONS.tabTimeoutMs;
     return {
       worker,
       scheduler: this.scheduler,
       locks: this.locks,
       startTimeoutMs: o.workerStartTimeoutMs ?? DEFAULT_SHARED_OPTIONS.workerStartTimeoutMs,
       heartbeatIntervalMs: o.tabHeartbeatIntervalMs ?? DEFAULT_SHARED_OPTIONS.tabHeartbeatIntervalMs,
-      timeoutMs,
+      timeoutMs: hello.timeoutMs,
       timeOrigin: typeof performance !== 'undefined' ? performance.timeOrigin : 0,
-      hello: {
-        t: 'hello',
-        client: `${Date.now().toString(36)}-${(++clientSeq).toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
-        key: o.shareKey !== undefined ? `key:${o.shareKey}|${this.endPoint}` : socketKey(this.endPoint, o.vsn, params, authToken),
-        url: this.endPoint,
-        options: wireOptions(o),
-        params,
-        authToken,
-        dynamic: { params: typeof o.params === 'function', authToken: typeof o.authToken === 'function' },
-        telemetry: o.forwardTelemetry ?? DEFAULT_SHARED_OPTIONS.forwardTelemetry,
-        timeoutMs,
-      },
+      hello,
+    };
+  }
+
+  /** A fresh hello (new client id); its `key` groups the tabs sharing one socket (and names the leader lock). */
+  private helloMessage(): Extract<TabMessageBody, { t: 'hello' }> {
+    const o = this.options;
+    const params = this.connectParams ?? {};
+    const authToken = typeof o.authToken === 'string' ? o.authToken : null;
+    return {
+      t: 'hello',
+      client: `${Date.now().toString(36)}-${(++clientSeq).toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      key: o.shareKey !== undefined ? `key:${o.shareKey}|${this.endPoint}` : socketKey(this.endPoint, o.vsn, params, authToken),
+      url: this.endPoint,
+      options: wireOptions(o),
+      params,
+      authToken,
+      dynamic: { params: typeof o.params === 'function', authToken: typeof o.authToken === 'function' },
+      telemetry: o.forwardTelemetry ?? DEFAULT_SHARED_OPTIONS.forwardTelemetry,
+      timeoutMs: o.tabTimeoutMs ?? DEFAULT_SHARED_OPTIONS.tabTimeoutMs,
     };
   }
 
@@ -351,9 +475,12 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     const win = globalThis as { addEventListener?: (type: string, fn: (e: { persisted?: boolean }) => void) => void; removeEventListener?: (type: string, fn: (e: { persisted?: boolean }) => void) => void };
     if (typeof win.addEventListener !== 'function' || typeof (globalThis as { document?: unknown }).document === 'undefined') return;
     const hide = (): void => {
-      if (this.link?.mode !== 'shared-worker') return;
+      if (this.link === null || this.link.mode === 'local') return;
       this.link.dispose();
       this.link = null;
+      // A page kept in the back/forward cache is frozen: it must not stay the leader of the other tabs.
+      this.leader?.dispose();
+      this.leader = null;
     };
     const show = (event: { persisted?: boolean }): void => {
       if (!event.persisted || this.link !== null || this.wanted !== 'connected') return;

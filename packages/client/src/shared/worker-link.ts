@@ -33,6 +33,8 @@ export interface WorkerLinkOptions {
   readonly timeoutMs: number;
   /** The tab's clock origin (`performance.timeOrigin`). */
   readonly timeOrigin: number;
+  /** What the link reports as its mode: `'leader-tab'` when `worker` is a leader tab's BroadcastChannel port. @default 'shared-worker' */
+  readonly mode?: 'shared-worker' | 'leader-tab';
 }
 
 interface Pending extends LinkPush {
@@ -43,7 +45,7 @@ let pushSeq = 0;
 
 /** The tab's connection to the SharedWorker. */
 export class WorkerLink implements SharedLink {
-  readonly mode = 'shared-worker' as const;
+  readonly mode: 'shared-worker' | 'leader-tab';
   private readonly owner: LinkOwner;
   private readonly options: WorkerLinkOptions;
   private readonly port: WorkerLinkOptions['worker']['port'];
@@ -61,6 +63,7 @@ export class WorkerLink implements SharedLink {
   constructor(owner: LinkOwner, options: WorkerLinkOptions) {
     this.owner = owner;
     this.options = options;
+    this.mode = options.mode ?? 'shared-worker';
     this.port = options.worker.port;
     options.worker.onerror = () => this.lost('worker_error');
     this.port.onmessage = (event) => this.receive(event.data);

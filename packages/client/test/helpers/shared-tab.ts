@@ -97,3 +97,71 @@ export class RawTab {
     this.port.close();
   }
 }
+
+interface LockWaiter {
+  readonly callback: (lock: unknown) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * `navigator.locks` of one origin, in memory: exclusive locks granted in request order, held while the
+ * callback's promise is pending, `ifAvailable` and `signal` as in the Web Locks API. Every "tab" of a test
+ * gets the same one (locks are per origin).
+ */
+export class FakeLocks {
+  private readonly held = new Set<string>();
+  private readonly queues = new Map<string, LockWaiter[]>();
+
+  request(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, callback: (lock: unknown) => unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const { signal } = options;
+      if (signal?.aborted) return reject(new DOMException('aborted', 'AbortError'));
+      const waiter: LockWaiter = { callback, resolve, reject, signal };
+      if (!this.held.has(name)) return this.grant(name, waiter);
+      if (options.ifAvailable) {
+        Promise.resolve()
+          .then(() => callback(null))
+          .then(resolve, reject);
+        return;
+      }
+      const queue = this.queues.get(name) ?? [];
+      queue.push(waiter);
+      this.queues.set(name, queue);
+      signal?.addEventListener('abort', () => {
+        const i = queue.indexOf(waiter);
+        if (i < 0) return;
+        queue.splice(i, 1);
+        reject(new DOMException('aborted', 'AbortError'));
+      });
+    });
+  }
+
+  /** Names of the locks held now. */
+  heldNames(): string[] {
+    return [...this.held];
+  }
+
+  private grant(name: string, waiter: LockWaiter): void {
+    this.held.add(name);
+    Promise.resolve()
+      .then(() => waiter.callback({ name }))
+      .then(
+        (value) => {
+          this.release(name);
+          waiter.resolve(value);
+        },
+        (error: unknown) => {
+          this.release(name);
+          waiter.reject(error);
+        },
+      );
+  }
+
+  private release(name: string): void {
+    this.held.delete(name);
+    const next = this.queues.get(name)?.shift();
+    if (next !== undefined) this.grant(name, next);
+  }
+}
