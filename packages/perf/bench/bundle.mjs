@@ -81,6 +81,24 @@ const APPS = [
     source: `import * as all from '@phx-socket/client';\nglobalThis.phx = all;\n`,
   },
   {
+    id: 'ours-pool',
+    client: 'ours',
+    label: 'full: minimal app on a SocketPool of 2 endpoints',
+    source: `import { SocketPool } from '@phx-socket/client';\n${MINIMAL_BODY.replace("new Socket('/socket', { params: { token: 'user-token' } })", "new SocketPool({ endpoints: ['/socket', '/socket2'], socket: { params: { token: 'user-token' } } })")}`,
+  },
+  {
+    id: 'shared-minimal',
+    client: 'shared',
+    label: 'shared: minimal app on SharedSocket (the tab side)',
+    source: `import { SharedSocket } from '@phx-socket/client/shared';\n${MINIMAL_BODY.replace('new Socket(', 'new SharedSocket(')}`,
+  },
+  {
+    id: 'shared-worker',
+    client: 'shared',
+    label: 'shared: the SharedWorker script (its own file, loaded once)',
+    source: `export * from '@phx-socket/client/shared-worker';\n`,
+  },
+  {
     id: 'phoenix-minimal',
     client: 'phoenix',
     label: 'phoenix.js: minimal app (Socket only)',
@@ -207,8 +225,12 @@ function checkResolution(app, inputs) {
   if (fromSrc.length) throw new Error(`${app.id}: bundled sources instead of dist: ${fromSrc.map((x) => x.path).join(', ')}`);
   if (app.client === 'phoenix') return;
   const paths = inputs.map((x) => x.path);
-  const entry = `packages/client/dist/${app.client === 'lite' ? 'lite' : 'index'}.browser.mjs`;
+  const entry = `packages/client/dist/${app.id === 'shared-worker' ? 'shared-worker' : { lite: 'lite', ours: 'index', shared: 'shared' }[app.client]}.browser.mjs`;
   if (!paths.includes(entry)) throw new Error(`${app.id}: ${entry} is not among the inputs (${paths.join(', ')})`);
+  // An app that does not import the shared entry must not pay for it.
+  if (app.client !== 'shared' && paths.some((p) => p.includes('/dist/shared'))) {
+    throw new Error(`${app.id}: shared-connection code was bundled (${paths.filter((p) => p.includes('/dist/shared')).join(', ')})`);
+  }
   if (paths.some((p) => p.startsWith('packages/transport/dist/') && !p.includes('.browser.'))) {
     throw new Error(`${app.id}: the transport's Node build was bundled (${paths.filter((p) => p.startsWith('packages/transport/')).join(', ')})`);
   }
@@ -244,11 +266,12 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 
 export function table(result) {
   const by = (id) => result.rows.find((r) => r.id === id && !r.error);
-  const base = { lite: by('lite-minimal'), ours: by('ours-minimal'), phoenix: by('phoenix-minimal') };
+  const base = { lite: by('lite-minimal'), ours: by('ours-minimal'), shared: by('ours-minimal'), phoenix: by('phoenix-minimal') };
   const lines = result.rows
     .filter((r) => !r.error)
     .map((r) => {
-      const b = base[r.client];
+      // The worker script is a file of its own, not an addition to an app.
+      const b = r.id === 'shared-worker' ? undefined : base[r.client];
       const delta = b && r !== b ? `+${(r.gzipBytes - b.gzipBytes).toLocaleString('en-US')}` : '—';
       return [r.label, r.minBytes.toLocaleString('en-US'), r.gzipBytes.toLocaleString('en-US'), kb(r.gzipBytes), delta];
     });
@@ -258,6 +281,13 @@ export function table(result) {
   const l = base.lite;
   if (l) notes.push(`target: minimal app ≤ ${kb(result.targetMinGzipBytes)} min+gzip → lite ${kb(l.gzipBytes)} ${l.gzipBytes <= result.targetMinGzipBytes ? '(met)' : '(missed)'}${vsPhoenix(l)}`);
   if (base.ours) notes.push(`full client minimal app: ${kb(base.ours.gzipBytes)}${vsPhoenix(base.ours)}; it carries telemetry, hooks, bounded buffers, in-flight resends and the perf features whether used or not.`);
+  const shared = by('shared-minimal');
+  if (shared && base.ours) {
+    const worker = by('shared-worker');
+    notes.push(
+      `shared connection: the minimal app on \`SharedSocket\` is ${kb(shared.gzipBytes)} (+${(shared.gzipBytes - base.ours.gzipBytes).toLocaleString('en-US')} B over the full client's)${worker ? `; the worker script ${kb(worker.gzipBytes)}, loaded once per origin` : ''}. Apps that do not import \`@phx-socket/client/shared\` bundle none of it (checked: no \`dist/shared*\` input in their metafiles), so their sizes above are unchanged.`,
+    );
+  }
   for (const [client, row] of [['lite', l], ['full client', base.ours]]) {
     if (!row) continue;
     const total = row.inputs.reduce((s, x) => s + x.bytes, 0);

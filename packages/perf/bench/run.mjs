@@ -2,7 +2,9 @@
 // The benchmark suite's one command:
 //   npx --yes pnpm@9.15.9 --filter @phx-socket/bench run bench [-- <benchmarks...>] [flags]
 //
-//   benchmarks   any of: dispatch join heap presence serializers binary rtt reconnect bundle (default: all)
+//   benchmarks   any of: dispatch join heap presence serializers binary rtt reconnect pool socket-pool hooks
+//                hibernation bundle (default: all)
+//   --topics=N   socket-pool's topic count (default 50 000; 5 000 with --quick; or BENCH_POOL_TOPICS=N)
 //   --quick      fewer/shorter repetitions (for trying the harness, not for publishing)
 //   --clients=floor,ours,lite,phoenix   --ns=1,100,1000,10000   (dispatch sizes)
 //   --profile[=ours]   record V8 CPU profiles of that client's measured dispatch bursts (written
@@ -21,7 +23,7 @@ import { summarizeProfiles } from './lib/profile.mjs';
 import { consoleTable, machineInfo, writeBenchmarksMd, writeResult } from './lib/report.mjs';
 import { startBenchServer } from './lib/server.mjs';
 
-const REGISTRY = ['dispatch', 'join', 'heap', 'presence', 'serializers', 'binary', 'rtt', 'reconnect', 'pool', 'hooks', 'hibernation', 'bundle'];
+const REGISTRY = ['dispatch', 'join', 'heap', 'presence', 'serializers', 'binary', 'rtt', 'reconnect', 'pool', 'socket-pool', 'hooks', 'hibernation', 'bundle'];
 const modules = [];
 for (const name of REGISTRY) modules.push(await import(`./${name}.mjs`));
 
