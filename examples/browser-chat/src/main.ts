@@ -18,7 +18,7 @@ const $ = <T extends HTMLElement>(selector: string): T => {
 };
 
 // "Shared connection" (`?shared=1`, the switch in the header): every tab of this origin uses one WebSocket,
-// held by a SharedWorker; without it each tab opens its own. The rest of the app is the same code.
+// held by a SharedWorker (or, where there is none, by one tab elected leader); off, each tab opens its own. The rest of the app is the same code.
 const shared = query.get('shared') === '1';
 // Short enough that a dead connection is noticed while the person is still looking.
 const heartbeatIntervalMs = 10_000;
@@ -51,14 +51,16 @@ sharedToggle.addEventListener('change', () => {
   next.searchParams.set('shared', sharedToggle.checked ? '1' : '0');
   location.assign(next);
 });
-// Which way this tab reaches the server: the SharedWorker, or its own socket (no SharedWorker, or it failed).
-const renderMode = (mode: string): void => {
+// Which way this tab reaches the server: the SharedWorker, a leader tab's socket (this one's when it leads),
+// or its own socket (nothing to share through, or the worker failed).
+const MODE_TEXT: Readonly<Record<string, string>> = { 'shared-worker': 'shared connection', 'leader-tab': 'shared through a leader tab' };
+const renderMode = (mode: string, leader = false): void => {
   const el = $('#mode');
   el.dataset.mode = mode;
-  el.textContent = mode === 'shared-worker' ? 'shared connection' : 'own connection';
+  el.textContent = leader ? 'shared: this tab leads' : (MODE_TEXT[mode] ?? 'own connection');
 };
 renderMode('own');
-socket.telemetry.on('shared:mode', ({ metadata }) => renderMode(metadata.mode));
+socket.telemetry.on('shared:mode', ({ metadata }) => renderMode(metadata.mode, metadata.leader));
 // The retry countdown moves even when no event arrives.
 setInterval(renderStatus, 250);
 

@@ -77,10 +77,8 @@ export class AlreadyJoinedError extends PhxError<'already_joined'> {
 export class ChannelClosedError extends PhxError<'channel_closed'> {
   readonly topic: string;
   constructor(topic: string, event: string) {
-    super(
-      'channel_closed',
-      event === 'phx_join' ? `the join of "${topic}" was never answered: the channel closed (left) first` : `"${event}" on "${topic}" was never sent: the channel closed first`,
-    );
+    // A join is sent at once, so for a join the closing came before its answer, not before its sending.
+    super('channel_closed', `"${event}" on "${topic}" was never ${event === 'phx_join' ? 'answered' : 'sent'}: the channel closed first`);
     this.topic = topic;
   }
 }
