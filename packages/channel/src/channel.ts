@@ -190,6 +190,7 @@ export class Channel<In extends object = EventMap, Out extends object = EventMap
     this.settleInFlight();
     this.host.emit('channel:left', { measurements: {}, metadata: { topic: this.topic, join_ref: this.currentJoinRef } });
     this.emitBound(CHANNEL_EVENTS.close, payload, ref, joinRef);
+    this.host.channelClosed?.(this, payload, ref, joinRef);
   }
 
   /** Closed: no reply can come any more. A leave in flight is done; every other push fails at once. */

@@ -86,6 +86,11 @@ export interface ChannelHost {
   bindJoinRef(channel: HostedChannel, joinRef: string | null, previous: string | null): void;
   /** Forgets a closed channel. */
   remove(channel: HostedChannel): void;
+  /**
+   * A channel closed for good, after its own `onClose` handlers ran: one callback for every channel of a
+   * socket (a `SocketPool` follows tens of thousands this way, without a binding each). Absent = nobody asks.
+   */
+  readonly channelClosed?: ((channel: HostedChannel, payload: unknown, ref: string | null, joinRef: string | null) => void) | undefined;
   /** Leaves any other open channel on `topic` before `channel` joins it (phoenix.js semantics). */
   leaveOpenTopic(channel: HostedChannel): void;
 }

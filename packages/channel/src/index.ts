@@ -1,6 +1,6 @@
 export { Channel, type ChannelParams, type EventMap, type PayloadOf } from './channel';
 export { Awaitable } from './awaitable';
-export { Push, type PushOptions, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type ReplyTarget } from './push';
+export { Push, type PushOptions, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type PushFollower, type ReplyTarget } from './push';
 export type { BindingCallback, BindingErrorSink } from './bindings';
 export {
   AlreadyJoinedError,

@@ -54,6 +54,14 @@ export interface PushListener {
   pushSettled(push: Push, status: PushStatus, response: unknown, sentAt?: number): void;
 }
 
+/**
+ * @internal Sees every outcome of a push it follows, as one object instead of a closure per status (a
+ * pool push follows the push of whichever socket its channel is on; tens of thousands of them).
+ */
+export interface PushFollower {
+  followed(push: Push, status: PushStatus, response: unknown): void;
+}
+
 type HookFn = (response: unknown) => void;
 /** The hooks of one status: none, one function, or several in the order they were added (copy-on-write). */
 type Hooks = HookFn | readonly HookFn[] | null;
@@ -71,6 +79,7 @@ interface PushExtra<R> {
   promise: Promise<R> | null;
   failure: PhxError | null;
   listener: PushListener | null;
+  follower: PushFollower | null;
   /** Bumped by every send and reset, so a late async payload of a superseded send is dropped. */
   seq: number;
   /** Times resent after a dropped connection, and this push's own budget (null: the socket's). */
@@ -148,7 +157,7 @@ export class Push<R = unknown> extends Awaitable<R> implements ReplyTarget {
   }
 
   private more(): PushExtra<R> {
-    return (this.extra ??= { settle: null, promise: null, failure: null, listener: null, seq: 0, resends: 0, maxResends: null });
+    return (this.extra ??= { settle: null, promise: null, failure: null, listener: null, follower: null, seq: 0, resends: 0, maxResends: null });
   }
 
   private get listener(): PushListener | null {
@@ -181,6 +190,20 @@ export class Push<R = unknown> extends Awaitable<R> implements ReplyTarget {
     else if (status === 'error') this.errorHooks = addHook(this.errorHooks, callback);
     else if (status === 'timeout') this.timeoutHooks = addHook(this.timeoutHooks, callback);
     return this;
+  }
+
+  /**
+   * @internal Tells `follower` of every outcome from now on (and at once of the current send's, if it came
+   * already), after the `receive` hooks. One follower per push; `null` stops following.
+   */
+  follow(follower: PushFollower | null): void {
+    if (follower === null) {
+      if (this.extra !== null) this.extra.follower = null;
+      return;
+    }
+    this.more().follower = follower;
+    const status = this.receivedStatus;
+    if (status !== null) follower.followed(this as Push, status, this.lastResponse);
   }
 
   /** Sends now. A function payload is evaluated (and awaited) first. */
@@ -387,6 +410,7 @@ export class Push<R = unknown> extends Awaitable<R> implements ReplyTarget {
     const hooks = status === 'ok' ? this.okHooks : status === 'error' ? this.errorHooks : this.timeoutHooks;
     if (typeof hooks === 'function') this.invoke(hooks, response);
     else if (hooks !== null) for (const hook of hooks) this.invoke(hook, response);
+    this.extra?.follower?.followed(this as Push, status, response);
     this.settleFrom(status, response);
   }
 

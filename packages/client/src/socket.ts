@@ -314,6 +314,9 @@ export class Socket implements ChannelHost {
     return channel;
   }
 
+  /** @internal ChannelHost: told of every channel that closes for good (a `SocketPool` sets it). */
+  channelClosed: ((channel: HostedChannel, payload: unknown, ref: string | null, joinRef: string | null) => void) | undefined = undefined;
+
   /** Forgets a channel (called when it closes). */
   remove(channel: HostedChannel): void {
     this.router.remove(unproxied(channel));

@@ -22,7 +22,7 @@ import {
 import { CHANNEL_EVENTS } from '@phx-socket/transport';
 import type { ChannelOptions } from '../channel-options';
 import type { Socket } from '../socket';
-import { PoolPush, type OutcomeFilter } from './pool-push';
+import { appended, PoolPush, type OutcomeFilter } from './pool-push';
 import type { PoolSlot } from './pool-slot';
 
 /** Why a pool channel moved to another socket. */
@@ -51,6 +51,14 @@ export type MessageHook = (event: string, payload: unknown, ref: string | null, 
 
 const passThrough: MessageHook = (_event, payload) => payload;
 
+/** The pool channel of each real channel: one lookup per socket instead of an `onClose` binding per channel. */
+const owners = new WeakMap<object, PoolChannel<object, object>>();
+
+/** @internal Set as `socket.channelClosed` of every pool socket: a real channel closed for good. */
+export function realChannelClosed(real: object, payload: unknown, ref: string | null, joinRef: string | null): void {
+  owners.get(real)?.realClosed(real as Channel, payload, ref, joinRef);
+}
+
 interface AppBinding {
   /** The ref `on` returned to the app. */
   readonly ref: number;
@@ -71,7 +79,7 @@ interface AppBinding {
  * await room.join();
  * await room.push('new_msg', { body: 'hi' });
  */
-export class PoolChannel<In extends object = EventMap, Out extends object = EventMap> {
+export class PoolChannel<In extends object = EventMap, Out extends object = EventMap> implements OutcomeFilter {
   readonly topic: string;
   readonly params: ChannelParams | undefined;
   /** @internal */
@@ -92,7 +100,6 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
   private queue: PoolPush[] = [];
   /** Pushes handed to the current real channel and not settled, in issue order (made on the first push). */
   private live: Set<PoolPush> | null = null;
-  private settledLive: OutcomeFilter | null = null;
   /** @internal The pool slot it is placed on, and the one it moves back to when that recovers. */
   slot: PoolSlot | null = null;
   /** @internal */
@@ -181,7 +188,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
       return ref;
     }
     const binding: AppBinding = { ref, event, callback: callback as BindingCallback, realRef: null };
-    this.bindings.push(binding);
+    this.bindings = appended(this.bindings, binding);
     if (this.real !== null) binding.realRef = this.real.on(event, binding.callback);
     return ref;
   }
@@ -285,9 +292,9 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     for (const binding of this.bindings) binding.realRef = real.on(binding.event, binding.callback);
     this.realOnMessage = real.onMessage;
     if (this.messageHook !== null) this.hookInto(real);
-    real.onClose((payload, ref, joinRef) => this.realClosed(real, payload, ref, joinRef));
+    owners.set(real, this as unknown as PoolChannel<object, object>);
     const joinPush = real.join(this.joinTimeoutMs);
-    this.joinPushRef?.bind(joinPush, (status, response) => this.joinOutcome(real, socket, status, response));
+    this.joinPushRef?.bind(joinPush, this);
     for (const push of this.queue.splice(0)) this.issue(push);
   }
 
@@ -297,8 +304,18 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     real.onMessage = (event, payload, ref, joinRef) => this.onMessage(event, inner.call(real, event, payload, ref, joinRef), ref, joinRef);
   }
 
-  private joinOutcome(real: Channel, socket: Socket, status: PushStatus, response: unknown): boolean {
-    if (status !== 'error' || real !== this.real || this.move !== null || !this.host.isFullRefusal(response)) return true;
+  /**
+   * @internal OutcomeFilter of every push bound to a real one (the pool push checks that the outcome is of
+   * the real push it is bound to now): a "full" join refusal is the pool's, which moves the join; any
+   * other outcome ends the push's time as "live" here.
+   */
+  accepts(status: PushStatus, response: unknown, push: PoolPush): boolean {
+    if (push !== this.joinPushRef) {
+      this.live?.delete(push);
+      return true;
+    }
+    const socket = this.socketRef;
+    if (status !== 'error' || socket === null || this.move !== null || !this.host.isFullRefusal(response)) return true;
     const reason = typeof response === 'object' && response !== null ? (response as { reason?: unknown }).reason : response;
     return !this.host.refusedFull(this as unknown as PoolChannel<object, object>, socket, reason);
   }
@@ -307,10 +324,8 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     const real = this.real as Channel;
     const sent = real.push(push.event, push.payload as never, push.options as PushOptions | number | undefined);
     sent.inheritResends(push.resendsUsed);
-    const live = (this.live ??= new Set());
-    live.add(push);
-    // One filter per channel, made with its first push: an outcome on the current socket ends "live".
-    push.bind(sent, (this.settledLive ??= (_status, _response, settled) => live.delete(settled) || true));
+    (this.live ??= new Set()).add(push);
+    push.bind(sent, this);
   }
 
   private hold(push: PoolPush): void {
@@ -326,7 +341,9 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     this.queue.push(push);
   }
 
-  private realClosed(real: Channel, payload: unknown, ref: string | null, joinRef: string | null): void {
+  /** @internal Its real channel `real` closed (see {@link realChannelClosed}). */
+  realClosed(real: Channel, payload: unknown, ref: string | null, joinRef: string | null): void {
+    owners.delete(real);
     const move = this.move;
     if (move !== null && move.from === real) {
       this.move = null;

@@ -3,23 +3,40 @@
  * but it outlives the socket it was sent on. Until it is sent it waits in its pool channel; when the
  * channel moves to another socket an unsent push is re-issued there, so it is sent once, in order.
  */
-import { Awaitable, pushError, type Push, type PushStatus } from '@phx-socket/channel';
+import { Awaitable, pushError, type Push, type PushFollower, type PushStatus } from '@phx-socket/channel';
 import type { PhxError } from '@phx-socket/transport';
 
 type Hook = (response: unknown) => void;
 
 /**
  * Decides whether an outcome of the real push is this push's (true) or the pool's (a "full" refusal it
- * answers by moving the join). Gets the pool push too, so one function serves every push of a channel.
+ * answers by moving the join). An object (the pool channel), not a closure: one serves every push of a
+ * channel, and a pool holds tens of thousands of channels.
  */
-export type OutcomeFilter = (status: PushStatus, response: unknown, push: PoolPush) => boolean;
+export interface OutcomeFilter {
+  accepts(status: PushStatus, response: unknown, push: PoolPush): boolean;
+}
 
-const acceptAll: OutcomeFilter = () => true;
+/**
+ * @internal `list` with `items` added, in a new array of exactly that length. A pool keeps a few hooks and
+ * bindings for each of tens of thousands of channels, and V8 gives an array grown by `push` or spread
+ * room for 16 more elements (about 130 B each time).
+ */
+export function appended<T>(list: readonly T[] | null, ...items: T[]): T[] {
+  const head = list?.length ?? 0;
+  const next = new Array<T>(head + items.length);
+  for (let i = 0; i < head; i++) next[i] = (list as readonly T[])[i] as T;
+  for (let i = 0; i < items.length; i++) next[head + i] = items[i] as T;
+  return next;
+}
 
-type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+/** `settled`: no outcome yet, the first was ok (`result` is the response), or it failed (`result` is the error). */
+const PENDING = 0;
+const RESOLVED = 1;
+const REJECTED = 2;
 
 /** A push (or join, or leave) of a pool channel; awaitable and chainable. */
-export class PoolPush<R = unknown> extends Awaitable<R> {
+export class PoolPush<R = unknown> extends Awaitable<R> implements PushFollower {
   readonly event: string;
   /** @internal What `channel.push` was given, kept to re-issue the push on another socket. */
   readonly payload: unknown;
@@ -31,12 +48,15 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
   resendsUsed = 0;
   private readonly topic: string;
   private readonly timeoutMs: number;
-  // Tens of thousands of pool channels each keep their join push: hooks, the promise and the outcome are
-  // made only when used.
-  private hooks: Array<[PushStatus, Hook]> | null = null;
-  private last: { status: PushStatus; response: unknown } | null = null;
+  private filter: OutcomeFilter | null = null;
+  // Tens of thousands of pool channels each keep their join push: the outcome lives in fields (no
+  // objects), hooks in one flat array of status, hook pairs made on the first, the promise when awaited.
+  private hooks: (PushStatus | Hook)[] | null = null;
+  private lastStatus: PushStatus | null = null;
+  private lastResponse: unknown = undefined;
+  private settled: typeof PENDING | typeof RESOLVED | typeof REJECTED = PENDING;
+  private result: unknown = undefined;
   private deferred: { promise: Promise<R>; resolve: (v: R) => void; reject: (e: unknown) => void } | null = null;
-  private outcome: Outcome<R> | null = null;
 
   constructor(topic: string, event: string, payload: unknown, options: unknown, timeoutMs: number) {
     super();
@@ -55,8 +75,8 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
   /** Calls `callback` when the push ends with `status`; fires at once if that already happened. */
   receive(status: PushStatus, callback: (response: unknown) => void): this {
     if (typeof callback !== 'function') throw new TypeError(`receive('${status}', callback): callback must be a function`);
-    if (this.last?.status === status) callback(this.last.response);
-    (this.hooks ??= []).push([status, callback]);
+    if (this.lastStatus === status) callback(this.lastResponse);
+    this.hooks = appended<PushStatus | Hook>(this.hooks, status, callback);
     return this;
   }
 
@@ -64,35 +84,44 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
    * @internal Follows `real`: its outcomes reach this push's hooks and promise, with the real push's typed
    * error (`ConnectionLostError`, `ChannelClosedError`...), unless `accept` keeps one for the pool.
    */
-  bind(real: Push, accept: OutcomeFilter = acceptAll): void {
+  bind(real: Push, filter: OutcomeFilter | null = null): void {
     this.real = real;
-    const follow = (status: PushStatus) => (response: unknown) => {
-      if (this.real !== real || !accept(status, response, this as PoolPush)) return;
-      this.fire(status, response, status === 'ok' ? undefined : real.errorFor(status, response));
-    };
-    real.receive('ok', follow('ok')).receive('error', follow('error')).receive('timeout', follow('timeout'));
+    this.filter = filter;
+    real.follow(this);
+  }
+
+  /** @internal PushFollower: an outcome of a real push. */
+  followed(real: Push, status: PushStatus, response: unknown): void {
+    if (this.real !== real || (this.filter !== null && !this.filter.accepts(status, response, this as PoolPush))) return;
+    this.fire(status, response, status === 'ok' ? undefined : real.errorFor(status, response));
   }
 
   /** @internal Stops following the real push (the pool re-issues it elsewhere). */
   unbind(): void {
-    if (this.real !== null) this.resendsUsed += this.real.resends;
+    const real = this.real;
+    if (real === null) return;
+    this.resendsUsed += real.resends;
+    real.follow(null);
     this.real = null;
   }
 
   /** @internal Ends a push the pool never sent (channel closed, buffer full). */
   fail(error: PhxError): void {
+    this.real?.follow(null);
     this.real = null;
     this.fire('error', { reason: error.code }, error);
   }
 
   /** @internal An outcome: hooks get `response`; the promise settles with the first one. */
   fire(status: PushStatus, response: unknown, error?: unknown): void {
-    this.last = { status, response };
-    if (this.hooks !== null) {
-      for (const [hookStatus, hook] of this.hooks) {
-        if (hookStatus !== status) continue;
+    this.lastStatus = status;
+    this.lastResponse = response;
+    const hooks = this.hooks;
+    if (hooks !== null) {
+      for (let i = 0; i < hooks.length; i += 2) {
+        if (hooks[i] !== status) continue;
         try {
-          hook(response);
+          (hooks[i + 1] as Hook)(response);
         } catch (thrown) {
           queueMicrotask(() => {
             throw thrown;
@@ -100,8 +129,14 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
         }
       }
     }
-    if (this.outcome !== null) return;
-    this.outcome = status === 'ok' ? { ok: true, value: response as R } : { ok: false, error: error ?? pushError(this.topic, this.event, status, response, this.timeoutMs) };
+    if (this.settled !== PENDING) return;
+    if (status === 'ok') {
+      this.settled = RESOLVED;
+      this.result = response;
+    } else {
+      this.settled = REJECTED;
+      this.result = error ?? pushError(this.topic, this.event, status, response, this.timeoutMs);
+    }
     if (this.deferred !== null) this.deliver();
   }
 
@@ -114,15 +149,15 @@ export class PoolPush<R = unknown> extends Awaitable<R> {
         reject = rej;
       });
       this.deferred = { promise, resolve, reject };
-      if (this.outcome !== null) this.deliver();
+      if (this.settled !== PENDING) this.deliver();
     }
     return this.deferred.promise;
   }
 
   private deliver(): void {
-    const { outcome, deferred } = this;
-    if (outcome === null || deferred === null) return;
-    if (outcome.ok) deferred.resolve(outcome.value);
-    else deferred.reject(outcome.error);
+    const deferred = this.deferred;
+    if (deferred === null || this.settled === PENDING) return;
+    if (this.settled === RESOLVED) deferred.resolve(this.result as R);
+    else deferred.reject(this.result);
   }
 }

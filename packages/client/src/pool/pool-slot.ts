@@ -7,7 +7,7 @@
 import type { Scheduler, TimerHandle } from '@phx-socket/channel';
 import { Socket } from '../socket';
 import type { Unsubscribe } from '../telemetry';
-import type { PoolChannel } from './pool-channel';
+import { realChannelClosed, type PoolChannel } from './pool-channel';
 import type { ResolvedPoolOptions } from './pool-options';
 import type { PoolSlotInfo } from './strategy';
 
@@ -61,6 +61,7 @@ export class PoolSlot implements PoolSlotInfo {
   ensureSocket(connect: boolean): Socket {
     if (this.socket !== null) return this.socket;
     const socket = new Socket(this.endpoint, this.options.socket);
+    socket.channelClosed = realChannelClosed;
     this.socket = socket;
     const t = socket.telemetry;
     this.offs.push(
