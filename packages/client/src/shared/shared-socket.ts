@@ -8,41 +8,20 @@ import {
   realScheduler,
   Telemetry,
   type Scheduler,
-  type SocketOptions,
   type SocketParams,
   type SocketState,
   type EventMap,
   type TelemetryEventMap,
   type TelemetryEventName,
 } from '@phx-socket/client';
-import { leaderWorker } from './broadcast-port';
-import { defaultWorker } from './default-worker';
 import type { LinkChannel, LinkLossReason, LinkOwner, LinkPush, SharedLink } from './link';
-import { LocalLink } from './local-link';
-import {
-  checkSharedOptions,
-  DEFAULT_SHARED_OPTIONS,
-  wireOptions,
-  type BroadcastChannelLike,
-  type SharedMode,
-  type SharedSocketOptions,
-  type SharedWorkerLike,
-  type TabLocks,
-} from './options';
-import { leaderNames, socketKey, socketOptionsOf, type ResolveWhat, type TabMessageBody, type WireParams } from './protocol';
+import { LinkFactory, type SharedModeReason } from './link-factory';
+import { checkSharedOptions, DEFAULT_SHARED_OPTIONS, type SharedMode, type SharedSocketOptions } from './options';
+import type { ResolveWhat, WireParams } from './protocol';
 import { SharedChannel, type SharedChannelOwner } from './shared-channel';
 import type { SharedPush } from './shared-push';
-import { TabLeader } from './tab-leader';
-import { WorkerLink } from './worker-link';
 
-/**
- * Why the socket is in its mode (`shared:mode` telemetry `reason`): `shared_worker`; `no_shared_worker`
- * (leader-tab or local because SharedWorker is missing); `mode_option`; `no_leader_support` (`mode:
- * 'leader-tab'` without BroadcastChannel or Web Locks); `elected` (this tab became the leader);
- * `leader_gone` / `leader_silent` (the leader tab went away, the next one takes over); or why a link was
- * lost (`worker_gone`, `worker_start_timeout`...; in leader-tab mode these concern the leader tab).
- */
-export type SharedModeReason = 'shared_worker' | 'no_shared_worker' | 'mode_option' | 'no_leader_support' | 'elected' | 'leader_gone' | 'leader_silent' | LinkLossReason;
+export type { SharedModeReason } from './link-factory';
 
 /**
  * Metadata of the `shared:mode` telemetry event. `leader` is there in `'leader-tab'` mode only: true in the
@@ -55,8 +34,6 @@ export interface SharedModeMetadata {
 }
 
 type Callback<A extends unknown[]> = (...args: A) => void;
-
-let clientSeq = 0;
 
 /**
  * @example
@@ -77,7 +54,6 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
   private readonly options: SharedSocketOptions;
   /** Timers and clock of the tab side (heartbeat to the worker, helpers such as `TypingIndicator`). */
   readonly scheduler: Scheduler;
-  private readonly locks: TabLocks | null;
   private readonly channels = new Map<number, LinkChannel>();
   private link: SharedLink | null = null;
   private modeValue: SharedMode | null = null;
@@ -88,13 +64,8 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
   private waiting: (() => void)[] = [];
   private opening = false;
   private disposed = false;
-  /** The mode links are opened in; chosen at the first connect, only ever moving towards `'local'`. */
-  private tier: SharedMode | null = null;
-  /** A worker created while choosing the mode, used by the first link. */
-  private firstWorker: SharedWorkerLike | null = null;
-  private leader: TabLeader | null = null;
+  private readonly links: LinkFactory;
   private announced: { mode: SharedMode; leader: boolean | null } | null = null;
-  private readonly createChannel: ((name: string) => BroadcastChannelLike) | null;
   private readonly callbacks = { open: new Map<string, Callback<[]>>(), close: new Map<string, Callback<[unknown]>>(), error: new Map<string, Callback<[unknown]>>() };
   private callbackSeq = 0;
   private readonly offPageHooks: (() => void)[] = [];
@@ -106,10 +77,16 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     this.options = options;
     this.timeoutMs = options.timeout ?? DEFAULT_SHARED_OPTIONS.timeout;
     this.scheduler = realScheduler;
-    const nav = (globalThis as { navigator?: { locks?: TabLocks } }).navigator;
-    this.locks = options.locks === undefined ? (nav?.locks ?? null) : options.locks;
-    const BC = (globalThis as { BroadcastChannel?: new (name: string) => BroadcastChannelLike }).BroadcastChannel;
-    this.createChannel = options.createBroadcastChannel !== undefined ? options.createBroadcastChannel : typeof BC === 'function' ? (name) => new BC(name) : null;
+    this.links = new LinkFactory({
+      endPoint,
+      options,
+      scheduler: this.scheduler,
+      owner: this,
+      onElected: () => {
+        if (this.link?.mode === 'leader-tab') this.announce('elected', false);
+      },
+      reportError: this.reportError,
+    });
     this.watchPage();
   }
 
@@ -209,8 +186,7 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     this.wanted = 'disconnected';
     this.link?.dispose();
     this.link = null;
-    this.leader?.dispose();
-    this.leader = null;
+    this.links.stepDown();
     for (const off of this.offPageHooks.splice(0)) off();
   }
 
@@ -272,15 +248,7 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
    */
   linkLost(reason: LinkLossReason, unsent: readonly LinkPush[]): void {
     this.link = null;
-    let why: SharedModeReason = reason;
-    if (this.tier === 'leader-tab' && (reason === 'worker_gone' || reason === 'worker_silent')) {
-      why = reason === 'worker_gone' ? 'leader_gone' : 'leader_silent';
-    } else if (reason !== 'released') {
-      this.tier = 'local';
-      this.leader?.dispose();
-      this.leader = null;
-    }
-    const link = this.openLink(why);
+    const link = this.openLink(this.links.lost(reason));
     this.reattach(link);
     for (const item of unsent) link.push(item);
   }
@@ -312,93 +280,34 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
 
   private opened(params: WireParams): void {
     this.connectParams = params;
-    const reason = this.tier === null ? this.chooseTier() : 'released';
+    const first = this.links.chosen ? null : this.links.choose(params);
     const finish = (): void => {
       this.opening = false;
       if (this.disposed) return;
-      if (this.link === null) this.openLink(reason);
+      if (this.link === null) this.openLink(first?.reason ?? 'released');
       for (const run of this.waiting.splice(0)) run();
     };
-    // A leader-tab link waits for the first election answer, so `shared:mode` says at once who leads.
-    if (this.tier === 'leader-tab') void this.ensureLeader().decided.then(finish);
+    if (first?.decided) void first.decided.then(finish);
     else finish();
   }
 
-  /** Picks the first mode: SharedWorker, else leader tab, else own socket (or what the `mode` option says). */
-  private chooseTier(): SharedModeReason {
-    const mode = this.options.mode ?? DEFAULT_SHARED_OPTIONS.mode;
-    if (mode === 'local') {
-      this.tier = 'local';
-      return 'mode_option';
-    }
-    if (mode === 'auto') {
-      this.firstWorker = this.createWorker();
-      if (this.firstWorker !== null) {
-        this.tier = 'shared-worker';
-        return 'shared_worker';
-      }
-    }
-    const leaderSupported = this.locks !== null && this.createChannel !== null;
-    this.tier = leaderSupported ? 'leader-tab' : 'local';
-    if (mode === 'auto') return 'no_shared_worker';
-    return leaderSupported ? 'mode_option' : 'no_leader_support';
-  }
-
   private openLink(reason: SharedModeReason): SharedLink {
-    let link: SharedLink | null = null;
-    let why: SharedModeReason = reason;
-    if (this.tier === 'shared-worker') {
-      const worker = this.firstWorker ?? this.createWorker();
-      this.firstWorker = null;
-      if (worker === null) {
-        this.tier = 'local';
-        why = 'no_shared_worker';
-      } else link = new WorkerLink(this, this.workerOptions(worker));
-    } else if (this.tier === 'leader-tab' && this.createChannel !== null) {
-      const hello = this.helloMessage();
-      this.ensureLeader();
-      const worker = leaderWorker(this.createChannel, leaderNames(hello.key).channel);
-      link = new WorkerLink(this, { ...this.workerOptions(worker, hello), mode: 'leader-tab' });
-    }
-    link ??= new LocalLink(this, this.endPoint, this.localOptions());
-    this.link = link;
-    this.announce(why, why === 'released' || why === 'leader_gone' || why === 'leader_silent');
-    return link;
+    const opened = this.links.open(reason, this.connectParams ?? {});
+    this.link = opened.link;
+    this.announce(opened.reason, opened.reason === 'released' || opened.reason === 'leader_gone' || opened.reason === 'leader_silent');
+    return opened.link;
   }
 
   /** Emits `shared:mode` when the mode (or, in leader-tab mode, who leads) changed, or when `force`d. */
   private announce(reason: SharedModeReason, force: boolean): void {
     const mode = this.link?.mode;
     if (mode === undefined) return;
-    const leader = mode === 'leader-tab' ? (this.leader?.isLeader ?? false) : null;
+    const leader = mode === 'leader-tab' ? this.links.isLeader : null;
     if (!force && this.announced !== null && this.announced.mode === mode && this.announced.leader === leader) return;
     this.announced = { mode, leader };
     this.modeValue = mode;
     const metadata: SharedModeMetadata = leader === null ? { mode, reason } : { mode, reason, leader };
     this.telemetry.emit('shared:mode', { measurements: {}, metadata });
-  }
-
-  /** This tab's candidacy for leader tab of its socket key (started once, kept across links). */
-  private ensureLeader(): TabLeader {
-    if (this.leader !== null) return this.leader;
-    const names = leaderNames(this.helloMessage().key);
-    const locks = this.locks;
-    const createChannel = this.createChannel;
-    if (locks === null || createChannel === null) throw new Error('SharedSocket: leader-tab mode needs Web Locks and BroadcastChannel');
-    const leader = new TabLeader({
-      lockName: names.lock,
-      channelName: names.channel,
-      locks,
-      createChannel,
-      scheduler: this.scheduler,
-      host: { tabTimeoutMs: this.options.tabTimeoutMs ?? DEFAULT_SHARED_OPTIONS.tabTimeoutMs },
-      onElected: () => {
-        if (this.leader === leader && this.link?.mode === 'leader-tab') this.announce('elected', false);
-      },
-      onError: (error) => this.reportError(error, 'leader-tab election'),
-    });
-    this.leader = leader;
-    return leader;
   }
 
   /** After a fallback: connect if wanted, and every channel that wants to be joined joins through the new link. */
@@ -412,64 +321,6 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
     }
   }
 
-  private createWorker(): SharedWorkerLike | null {
-    const name = this.options.workerName ?? DEFAULT_SHARED_OPTIONS.workerName;
-    try {
-      if (this.options.createWorker) return this.options.createWorker(name);
-      if (typeof (globalThis as { SharedWorker?: unknown }).SharedWorker !== 'function') return null;
-      if (this.options.workerUrl !== undefined) {
-        return new SharedWorker(this.options.workerUrl, { name, type: this.options.workerType ?? DEFAULT_SHARED_OPTIONS.workerType }) as unknown as SharedWorkerLike;
-      }
-      return defaultWorker(name);
-    } catch (error) {
-      this.reportError(error, 'creating the SharedWorker');
-      return null;
-    }
-  }
-
-  private workerOptions(worker: SharedWorkerLike, hello = this.helloMessage()): ConstructorParameters<typeof WorkerLink>[1] {
-    const o = this.options;
-    return {
-      worker,
-      scheduler: this.scheduler,
-      locks: this.locks,
-      startTimeoutMs: o.workerStartTimeoutMs ?? DEFAULT_SHARED_OPTIONS.workerStartTimeoutMs,
-      heartbeatIntervalMs: o.tabHeartbeatIntervalMs ?? DEFAULT_SHARED_OPTIONS.tabHeartbeatIntervalMs,
-      timeoutMs: hello.timeoutMs,
-      timeOrigin: typeof performance !== 'undefined' ? performance.timeOrigin : 0,
-      hello,
-    };
-  }
-
-  /** A fresh hello (new client id); its `key` groups the tabs sharing one socket (and names the leader lock). */
-  private helloMessage(): Extract<TabMessageBody, { t: 'hello' }> {
-    const o = this.options;
-    const params = this.connectParams ?? {};
-    const authToken = typeof o.authToken === 'string' ? o.authToken : null;
-    return {
-      t: 'hello',
-      client: `${Date.now().toString(36)}-${(++clientSeq).toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
-      key: o.shareKey !== undefined ? `key:${o.shareKey}|${this.endPoint}` : socketKey(this.endPoint, o.vsn, params, authToken),
-      url: this.endPoint,
-      options: wireOptions(o),
-      params,
-      authToken,
-      dynamic: { params: typeof o.params === 'function', authToken: typeof o.authToken === 'function' },
-      telemetry: o.forwardTelemetry ?? DEFAULT_SHARED_OPTIONS.forwardTelemetry,
-      timeoutMs: o.tabTimeoutMs ?? DEFAULT_SHARED_OPTIONS.tabTimeoutMs,
-    };
-  }
-
-  private localOptions(): SocketOptions {
-    const o = this.options;
-    const { circuitBreaker, ...wire } = socketOptionsOf(wireOptions(o));
-    const options: SocketOptions = { ...wire, ...o.localOptions };
-    if (circuitBreaker !== undefined) options.circuitBreaker = circuitBreaker;
-    if (o.params !== undefined) options.params = o.params;
-    if (o.authToken !== undefined) options.authToken = o.authToken;
-    return options;
-  }
-
   /** Bye on pagehide (the reliable "tab closes" signal); hello again when the page comes back from bfcache. */
   private watchPage(): void {
     const win = globalThis as { addEventListener?: (type: string, fn: (e: { persisted?: boolean }) => void) => void; removeEventListener?: (type: string, fn: (e: { persisted?: boolean }) => void) => void };
@@ -479,8 +330,7 @@ export class SharedSocket implements SharedChannelOwner, LinkOwner {
       this.link.dispose();
       this.link = null;
       // A page kept in the back/forward cache is frozen: it must not stay the leader of the other tabs.
-      this.leader?.dispose();
-      this.leader = null;
+      this.links.stepDown();
     };
     const show = (event: { persisted?: boolean }): void => {
       if (!event.persisted || this.link !== null || this.wanted !== 'connected') return;
