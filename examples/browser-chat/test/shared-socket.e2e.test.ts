@@ -217,6 +217,35 @@ describe('SharedSocket in headless Chromium', () => {
     expect((await probe(stay[0]!, (x) => x.send('new leader'))).id).toEqual(expect.any(Number));
   }, 60_000);
 
+  it('a crashed leader page (no pagehide, no bye) is noticed: the next page leads and its channels stay joined', async () => {
+    ready();
+    const shareKey = `k${++workerSeq}`;
+    const noSharedWorker = () => {
+      delete (window as { SharedWorker?: unknown }).SharedWorker;
+    };
+    const pages = [await probePage({ shareKey, user: 'gus' }, noSharedWorker), await probePage({ shareKey, user: 'gus' }, noSharedWorker)];
+    const leads = await Promise.all(pages.map((p) => probe(p, (x) => x.modes.at(-1)?.leader === true)));
+    expect(leads.filter(Boolean)).toHaveLength(1);
+    const leader = pages[leads.indexOf(true)]!;
+    const stays = pages[leads.indexOf(false)]!;
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
+
+    const cdp = await context.newCDPSession(leader);
+    // The renderer dies with its socket: the browser releases its Web Locks, which is how the other page learns.
+    await Promise.race([cdp.send('Page.crash').catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    open.splice(open.indexOf(leader), 1);
+    await stays.waitForFunction(() => (window as unknown as ProbeWindow).probe.modes.at(-1)?.leader === true, undefined, { timeout: 15_000 });
+    await stays.waitForFunction(() => {
+      const s = (window as unknown as ProbeWindow).probe.state();
+      return s.status === 'open' && s.channel === 'joined';
+    });
+    expect(await probe(stays, (x) => x.modes.at(-1))).toMatchObject({ mode: 'leader-tab', leader: true });
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(1);
+    expect(chat.server.stats().channels).toBe(1);
+    expect((await probe(stays, (x) => x.send('after the crash'))).id).toEqual(expect.any(Number));
+    await Promise.race([leader.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+  }, 60_000);
+
   it('without SharedWorker and BroadcastChannel each page falls back to its own socket, says so, and still works', async () => {
     ready();
     const worker = `w${++workerSeq}`;
