@@ -110,8 +110,8 @@ export class Router<C extends HostedChannel = HostedChannel> {
     return undefined;
   }
 
-  /** Every other channel on `topic` that is joined or joining (for duplicate-topic handling). */
-  openOnTopic(topic: string, except: C): C[] {
+  /** Every channel on `topic` but `except` that is joined or joining (for duplicate-topic handling). */
+  openOnTopic(topic: string, except: C | null = null): C[] {
     const newest = this.#byTopic.get(topic);
     // The common case, checked once per join: the joining channel is the only one on its topic.
     if (newest === undefined || (newest === except && !this.#older.has(topic))) return NONE as unknown as C[];

@@ -338,6 +338,11 @@ export class Socket implements ChannelHost {
     this.router.bindJoinRef(unproxied(channel), joinRef, previous);
   }
 
+  /** @internal The channels on `topic` that are joined or joining (a `SocketPool` keeps a topic on one socket). */
+  openOnTopic(topic: string): readonly HostedChannel[] {
+    return this.router.openOnTopic(topic);
+  }
+
   /** @internal ChannelHost: leaves other joined/joining channels on the topic `channel` is joining. */
   leaveOpenTopic(channel: HostedChannel): void {
     for (const other of this.router.openOnTopic(channel.topic, unproxied(channel))) {

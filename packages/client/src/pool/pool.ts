@@ -4,7 +4,7 @@
  * channels move (handlers and unsent pushes with them) to healthy sockets, and back when it recovers; a
  * join refused as "full" goes to another socket.
  */
-import { realScheduler, type ChannelParams, type EventMap, type Scheduler } from '@phx-socket/channel';
+import { realScheduler, type Channel, type ChannelParams, type EventMap, type Scheduler } from '@phx-socket/channel';
 import type { ChannelOptions } from '../channel-options';
 import type { Socket } from '../socket';
 import { PoolChannel, type MoveReason, type PoolChannelHost } from './pool-channel';
@@ -148,7 +148,12 @@ export class SocketPool implements PoolChannelHost {
 
   /** @internal */
   place(channel: AnyPoolChannel): Socket {
-    const slot = this.pick(channel.topic, null);
+    // As on one Socket, joining a topic leaves the channel already open on it: placed beside it, the socket
+    // does exactly that, and no topic is joined (and delivered) twice across sockets.
+    // A twin on an unhealthy socket is left, and the new channel placed as any other.
+    const twin = this.slots.find((s) => s.healthy && s.socket !== null && s.socket.openOnTopic(channel.topic).length > 0);
+    const slot = twin ?? this.pick(channel.topic, null);
+    if (twin === undefined) for (const s of this.slots) for (const open of s.socket?.openOnTopic(channel.topic) ?? []) (open as Channel).leave();
     channel.home = slot;
     return this.assign(channel, slot);
   }

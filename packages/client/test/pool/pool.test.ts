@@ -458,6 +458,32 @@ describe('SocketPool channels', () => {
     await expect(settle(first!.push('echo', {}))).resolves.toMatchObject({ ok: false });
   });
 
+  it('joining a topic again leaves the first channel on it, as one Socket does: the server holds it once', async () => {
+    const { cluster } = await countingCluster();
+    const p = pool(cluster.urls); // least-channels would put the second on another endpoint
+    p.connect();
+    const first = p.channel('room:twice');
+    const heardFirst: unknown[] = [];
+    first.on('shout', (m) => heardFirst.push(m));
+    const closed: unknown[] = [];
+    first.onClose(() => closed.push('closed'));
+    await first.join();
+    await joinAll(p, 1, 'room:other-'); // endpoint 2 is now the emptiest
+    const second = p.channel('room:twice');
+    const heardSecond: unknown[] = [];
+    second.on('shout', (m) => heardSecond.push(m));
+    await second.join();
+    await until(() => first.state === 'closed', 3000, 'the first channel to close');
+    expect(closed).toEqual(['closed']);
+    await until(() => cluster.channelsPerNode().reduce((a, b) => a + b) === 2, 3000, 'the topic joined once on the server');
+    expect(p.stats().channels).toBe(2);
+    cluster.broadcast('room:twice', 'shout', { n: 1 });
+    await until(() => heardSecond.length === 1, 3000, 'the second channel to hear the broadcast');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(heardFirst).toEqual([]);
+    expect(heardSecond).toHaveLength(1);
+  });
+
   it('fails pushes still waiting with ChannelClosedError when the pool is disposed', async () => {
     const { cluster } = await countingCluster();
     const p = pool(cluster.urls);
