@@ -99,6 +99,28 @@ async function closePage(page: Page): Promise<void> {
   await page.close();
 }
 
+/** An init script: the page has no SharedWorker (as Chrome on Android). */
+const noSharedWorker = (): void => {
+  delete (window as { SharedWorker?: unknown }).SharedWorker;
+};
+
+/** Kills the page's renderer (no pagehide, no bye). The crash never answers, hence the race. */
+async function crash(page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await Promise.race([cdp.send('Page.crash').catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+  open.splice(open.indexOf(page), 1);
+}
+
+/** Closes a crashed page, which may never answer. */
+const closeCrashed = (page: Page): Promise<unknown> => Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+
+/** Waits until the page's socket is open and its channel joined. */
+const joinedAgain = (page: Page): Promise<unknown> =>
+  page.waitForFunction(() => {
+    const s = (window as unknown as ProbeWindow).probe.state();
+    return s.status === 'open' && s.channel === 'joined';
+  });
+
 describe('SharedSocket in headless Chromium', () => {
   it('three pages of one origin share one WebSocket and one channel; each hears each broadcast once', async () => {
     ready();
@@ -160,22 +182,16 @@ describe('SharedSocket in headless Chromium', () => {
     const stays = await probePage({ worker, user: 'fay' });
     const crashes = await probePage({ worker, user: 'fay', room: 'crash' });
     expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 2 });
-    const cdp = await context.newCDPSession(crashes);
-    // The renderer dies: its Web Lock (and port) go with it. The crash never answers, hence the race.
-    await Promise.race([cdp.send('Page.crash').catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
-    open.splice(open.indexOf(crashes), 1);
+    await crash(crashes); // its Web Lock (and port) go with it
     await expect.poll(() => chat.server.stats().channels, { timeout: 10_000 }).toBe(1);
     expect(chat.server.stats().connections).toBe(1);
     expect(await probe(stays, (x) => x.state())).toMatchObject({ mode: 'shared-worker', status: 'open', channel: 'joined' });
-    await Promise.race([crashes.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+    await closeCrashed(crashes);
   }, 60_000);
 
   it('without SharedWorker the pages elect a leader page whose socket they share over BroadcastChannel', async () => {
     ready();
     const shareKey = `k${++workerSeq}`;
-    const noSharedWorker = () => {
-      delete (window as { SharedWorker?: unknown }).SharedWorker;
-    };
     const before = chat.server.stats().totalConnections;
     const pages = [];
     for (let i = 0; i < 3; i++) pages.push(await probePage({ shareKey, user: 'dee' }, noSharedWorker));
@@ -202,10 +218,7 @@ describe('SharedSocket in headless Chromium', () => {
     await closePage(leader);
     for (const p of stay) {
       await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.modes.length >= 2);
-      await p.waitForFunction(() => {
-        const s = (window as unknown as ProbeWindow).probe.state();
-        return s.status === 'open' && s.channel === 'joined';
-      });
+      await joinedAgain(p);
     }
     const after = await Promise.all(stay.map((p) => probe(p, (x) => x.modes.at(-1))));
     expect(after.filter((m) => m?.leader === true)).toHaveLength(1);
@@ -220,9 +233,6 @@ describe('SharedSocket in headless Chromium', () => {
   it('a crashed leader page (no pagehide, no bye) is noticed: the next page leads and its channels stay joined', async () => {
     ready();
     const shareKey = `k${++workerSeq}`;
-    const noSharedWorker = () => {
-      delete (window as { SharedWorker?: unknown }).SharedWorker;
-    };
     const pages = [await probePage({ shareKey, user: 'gus' }, noSharedWorker), await probePage({ shareKey, user: 'gus' }, noSharedWorker)];
     const leads = await Promise.all(pages.map((p) => probe(p, (x) => x.modes.at(-1)?.leader === true)));
     expect(leads.filter(Boolean)).toHaveLength(1);
@@ -230,20 +240,15 @@ describe('SharedSocket in headless Chromium', () => {
     const stays = pages[leads.indexOf(false)]!;
     expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
 
-    const cdp = await context.newCDPSession(leader);
-    // The renderer dies with its socket: the browser releases its Web Locks, which is how the other page learns.
-    await Promise.race([cdp.send('Page.crash').catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
-    open.splice(open.indexOf(leader), 1);
+    // It dies with its socket: the browser releases its Web Locks, which is how the other page learns.
+    await crash(leader);
     await stays.waitForFunction(() => (window as unknown as ProbeWindow).probe.modes.at(-1)?.leader === true, undefined, { timeout: 15_000 });
-    await stays.waitForFunction(() => {
-      const s = (window as unknown as ProbeWindow).probe.state();
-      return s.status === 'open' && s.channel === 'joined';
-    });
+    await joinedAgain(stays);
     expect(await probe(stays, (x) => x.modes.at(-1))).toMatchObject({ mode: 'leader-tab', leader: true });
     await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(1);
     expect(chat.server.stats().channels).toBe(1);
     expect((await probe(stays, (x) => x.send('after the crash'))).id).toEqual(expect.any(Number));
-    await Promise.race([leader.close().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+    await closeCrashed(leader);
   }, 60_000);
 
   it('without SharedWorker and BroadcastChannel each page falls back to its own socket, says so, and still works', async () => {

@@ -16,6 +16,7 @@
 // Every handler checks that the message was meant for its channel and every burst must arrive in
 // full, so a client that drops or misroutes messages fails instead of looking fast.
 import { fileURLToPath } from 'node:url';
+import { burstSink } from './lib/burst-sink.mjs';
 import { CLIENT_NAMES, CLIENTS } from './lib/clients.mjs';
 import { frameBytes, payloadBytes } from './lib/frames.mjs';
 import { DrivenClient } from './lib/driven-client.mjs';
@@ -52,47 +53,12 @@ export const QUICK = { ...DEFAULTS, rounds: 3, targetCpuMs: 80, warmupMinCount: 
 
 // ---------------------------------------------------------------- child (measured client process)
 
-let received = 0;
-let target = 0;
-let mismatched = 0;
-let checksum = 0;
-let cpu0 = null;
-let t0 = 0n;
-let finish = null;
-
-function sink(i, payload) {
-  if (payload.i !== i) mismatched++;
-  checksum += payload.id;
-  const k = ++received;
-  if (k === 1) {
-    t0 = process.hrtime.bigint();
-    cpu0 = process.cpuUsage();
-  } else if (k === target) {
-    const cpu = process.cpuUsage(cpu0);
-    const wallUs = Number(process.hrtime.bigint() - t0) / 1_000;
-    finish({ cpuUs: cpu.user + cpu.system, systemUs: cpu.system, wallUs });
-  }
-}
-const handlerFor = (i) => (payload) => sink(i, payload);
+const sink = burstSink();
 
 async function burst(n, count, ask) {
-  received = 0;
-  target = count;
-  mismatched = 0;
-  const done = new Promise((resolve) => {
-    finish = resolve;
-  });
+  const done = sink.expect(count);
   const sent = ask({ op: 'send', n, count });
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`burst of ${count} at N=${n}: only ${received} messages dispatched after 120 s`)), 120_000);
-  });
-  const [m, server] = await Promise.race([Promise.all([done, sent]), timeout]);
-  clearTimeout(timer);
-  // Let stragglers (there should be none) show up before judging the burst.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  if (received !== count) throw new Error(`burst at N=${n}: expected ${count} messages, dispatched ${received}`);
-  if (mismatched) throw new Error(`burst at N=${n}: ${mismatched} messages reached the wrong channel`);
+  const [m, server] = await sink.judge(Promise.all([done, sent]), count, `burst at N=${n}`);
   const msgs = count - 1; // measured from the first message to the last
   return {
     count,
@@ -138,7 +104,7 @@ export async function child({ client, url, n, profileFile }, { ask }) {
   const prof = await profiler(profileFile);
   const connection = await CLIENTS[client].connect(url);
   const joinStart = performance.now();
-  await connection.joinAll(n, handlerFor);
+  await connection.joinAll(n, sink.handlerFor);
   let report = { joinMs: performance.now() - joinStart };
   for (;;) {
     const action = await ask({ op: 'next', report });
@@ -148,7 +114,7 @@ export async function child({ client, url, n, profileFile }, { ask }) {
   }
   await prof.stop();
   connection.close();
-  return { checksum };
+  return { checksum: sink.checksum };
 }
 
 // ---------------------------------------------------------------- parent (harness)

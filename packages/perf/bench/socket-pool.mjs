@@ -26,6 +26,7 @@
 // Topic count: `--topics=N` (on the run.mjs command line) or BENCH_POOL_TOPICS=N; default 50 000
 // (5 000 with --quick).
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { burstSink } from './lib/burst-sink.mjs';
 import { childLifecycle, spawnChild } from './lib/children.mjs';
 import { CLIENTS } from './lib/clients.mjs';
 import { DrivenClient } from './lib/driven-client.mjs';
@@ -173,27 +174,8 @@ async function startServers(count, maxChannels) {
 
 // ---------------------------------------------------------------- child (measured client process)
 
-let received = 0;
-let target = 0;
-let mismatched = 0;
-let checksum = 0;
-let cpu0 = null;
-let t0 = 0n;
-let finish = null;
-
-function sink(i, payload) {
-  if (payload.i !== i) mismatched++;
-  checksum += payload.id;
-  const k = ++received;
-  if (k === 1) {
-    t0 = process.hrtime.bigint();
-    cpu0 = process.cpuUsage();
-  } else if (k === target) {
-    const cpu = process.cpuUsage(cpu0);
-    finish({ cpuUs: cpu.user + cpu.system, wallUs: Number(process.hrtime.bigint() - t0) / 1_000 });
-  }
-}
-const handlerFor = (i) => (payload) => sink(i, payload);
+const sink = burstSink();
+const { handlerFor } = sink;
 
 async function settledHeap() {
   for (let i = 0; i < 4; i++) {
@@ -296,25 +278,10 @@ async function openClient(client, urls) {
 }
 
 async function burst(n, count, ask) {
-  received = 0;
-  mismatched = 0;
   const { staged } = await ask({ op: 'send', cmd: 'stage', count, n });
-  target = staged;
-  const done = new Promise((resolve) => {
-    finish = resolve;
-  });
+  const done = sink.expect(staged);
   await ask({ op: 'send', cmd: 'flush' });
-  let timer;
-  const m = await Promise.race([
-    done,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`burst of ${staged}: only ${received} messages dispatched after 120 s`)), 120_000);
-    }),
-  ]);
-  clearTimeout(timer);
-  await sleep(20);
-  if (received !== staged) throw new Error(`burst: expected ${staged} messages, dispatched ${received}`);
-  if (mismatched) throw new Error(`burst: ${mismatched} messages reached the wrong channel`);
+  const m = await sink.judge(done, staged, 'burst');
   return { count: staged, cpuUsPerMsg: m.cpuUs / (staged - 1), wallUsPerMsg: m.wallUs / (staged - 1), utilization: m.cpuUs / m.wallUs };
 }
 
@@ -390,7 +357,7 @@ export async function child({ client, urls, n }, { ask }) {
     report = action.recover ? await recover(client, c, n, ask) : await burst(n, action.count, ask);
   }
   c.close();
-  return { checksum };
+  return { checksum: sink.checksum };
 }
 
 // ---------------------------------------------------------------- parent (harness)

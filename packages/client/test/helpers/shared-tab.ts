@@ -4,15 +4,47 @@
  */
 import { afterEach } from 'vitest';
 import { SharedSocketHost, type SharedSocketHostOptions } from '../../src/shared/host';
+import { SharedSocket, type SharedSocketOptions } from '../../src/shared/index';
 import { SHARED_PROTOCOL_VERSION, tabMessage, type TabMessageBody, type WorkerMessage } from '../../src/shared/protocol';
+import { server } from './harness';
 
 const hosts: SharedSocketHost[] = [];
 const ports: MessagePort[] = [];
+const sockets: SharedSocket[] = [];
 
 afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.dispose();
   for (const host of hosts.splice(0)) host.close();
   for (const port of ports.splice(0)) port.close();
 });
+
+/** A tab's SharedSocket with quick fixed retry delays, disposed after the test. */
+export function sharedSocket(url: string, options: SharedSocketOptions): SharedSocket {
+  const socket = new SharedSocket(url, { reconnectAfterMs: 20, rejoinAfterMs: 20, jitter: 'none', ...options });
+  sockets.push(socket);
+  return socket;
+}
+
+/**
+ * A server whose `room:*` joins answer `{ hello: user }` (and refuse user `nobody`), track the user in
+ * presence, reply `error` to `bad` and echo every other push.
+ */
+export async function chatServer() {
+  const s = await server();
+  s.channel('room:*', {
+    presence: true,
+    join: (_topic, params, socket) => {
+      if (params.user === 'nobody') return { error: { reason: 'who?' } };
+      socket.assigns.user = params.user ?? 'anon';
+      return { ok: { hello: params.user ?? 'anon' } };
+    },
+    afterJoin: (socket) => {
+      s.track(socket, socket.topic, String(socket.assigns.user), { online_at: 1 });
+    },
+    handleIn: (event, payload) => (event === 'bad' ? { reply: 'error', response: { reason: 'bad' } } : { reply: 'ok', response: { echo: payload } }),
+  });
+  return s;
+}
 
 /** A host closed after the test. */
 export function host(options: SharedSocketHostOptions = {}): SharedSocketHost {

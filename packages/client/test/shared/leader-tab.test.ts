@@ -3,25 +3,11 @@
  * in-memory fake shared by the "tabs"): one tab wins the Web Lock and runs the host, the others reach it
  * over BroadcastChannel, against a real testkit server; and the handover when the leader tab closes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionLostError, type TelemetryEventMap } from '../../src/index';
 import { SharedSocket, type SharedSocketOptions } from '../../src/shared/index';
-import { server, until } from '../helpers/harness';
-import { FakeLocks } from '../helpers/shared-tab';
-
-const sockets: SharedSocket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.dispose();
-});
-
-async function chatServer() {
-  const s = await server();
-  s.channel('room:*', {
-    join: (_topic, params) => ({ ok: { hello: params.user ?? 'anon' } }),
-    handleIn: (event, payload) => (event === 'bad' ? { reply: 'error', response: { reason: 'bad' } } : { reply: 'ok', response: { echo: payload } }),
-  });
-  return s;
-}
+import { until } from '../helpers/harness';
+import { chatServer, FakeLocks, sharedSocket } from '../helpers/shared-tab';
 
 type ModeMetadata = TelemetryEventMap['shared:mode']['metadata'];
 
@@ -31,8 +17,7 @@ interface Tab {
 }
 
 function tab(url: string, locks: FakeLocks | null, options: SharedSocketOptions = {}): Tab {
-  const socket = new SharedSocket(url, { reconnectAfterMs: 20, rejoinAfterMs: 20, jitter: 'none', locks, ...options });
-  sockets.push(socket);
+  const socket = sharedSocket(url, { locks, ...options });
   const modes: ModeMetadata[] = [];
   socket.telemetry.on('shared:mode', ({ metadata }) => modes.push(metadata));
   return { socket, modes };

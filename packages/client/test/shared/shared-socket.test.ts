@@ -3,40 +3,16 @@
  * ports, against a real testkit server; and the fallbacks to an own socket (no SharedWorker, a worker that
  * never answers, a worker that dies).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelClosedError, ConnectionLostError, JoinError, Presence, ReplyError, type TelemetryEventMap } from '../../src/index';
 import { SharedParamsMismatchError, SharedSocket, type SharedSocketOptions, type SharedWorkerLike } from '../../src/shared/index';
-import { server, until } from '../helpers/harness';
-import { host, portPair } from '../helpers/shared-tab';
+import { until } from '../helpers/harness';
+import { chatServer, host, portPair, sharedSocket } from '../helpers/shared-tab';
 import type { SharedSocketHost } from '../../src/shared/host';
-
-const sockets: SharedSocket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.dispose();
-});
-
-async function chatServer() {
-  const s = await server();
-  s.channel('room:*', {
-    presence: true,
-    join: (_topic, params, socket) => {
-      if (params.user === 'nobody') return { error: { reason: 'who?' } };
-      socket.assigns.user = params.user ?? 'anon';
-      return { ok: { hello: params.user ?? 'anon' } };
-    },
-    afterJoin: (socket) => {
-      s.track(socket, socket.topic, String(socket.assigns.user), { online_at: 1 });
-    },
-    handleIn: (event, payload) => (event === 'bad' ? { reply: 'error', response: { reason: 'bad' } } : { reply: 'ok', response: { echo: payload } }),
-  });
-  return s;
-}
 
 function tab(url: string, h: SharedSocketHost | null, options: SharedSocketOptions = {}): SharedSocket {
   const createWorker = h === null ? undefined : (): SharedWorkerLike => ({ port: portPair(h), onerror: null });
-  const s = new SharedSocket(url, { reconnectAfterMs: 20, rejoinAfterMs: 20, jitter: 'none', locks: null, ...(createWorker ? { createWorker } : {}), ...options });
-  sockets.push(s);
-  return s;
+  return sharedSocket(url, { locks: null, ...(createWorker ? { createWorker } : {}), ...options });
 }
 
 function modes(socket: SharedSocket): TelemetryEventMap['shared:mode']['metadata'][] {
