@@ -338,6 +338,11 @@ export class Socket implements ChannelHost {
     this.router.bindJoinRef(unproxied(channel), joinRef, previous);
   }
 
+  /** @internal Channels this socket holds (joined, joining, leaving...), until each closes. */
+  get channelCount(): number {
+    return this.router.size;
+  }
+
   /** @internal The channels on `topic` that are joined or joining (a `SocketPool` keeps a topic on one socket). */
   openOnTopic(topic: string): readonly HostedChannel[] {
     return this.router.openOnTopic(topic);

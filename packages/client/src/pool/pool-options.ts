@@ -56,6 +56,12 @@ export interface SocketPoolOptions {
   recoverAfterMs?: number;
   /** Move channels back to their own socket once it is healthy again. @default true */
   rebalance?: boolean;
+  /**
+   * A socket left with no channels (and home to none that moved away, so it is not waited on to recover)
+   * disconnects after this long, and opens again when a channel is placed there. `Infinity` keeps idle
+   * sockets open, ms. @default 30000
+   */
+  idleSocketCloseMs?: number;
 }
 
 /** Options after defaults. */
@@ -69,6 +75,7 @@ export interface ResolvedPoolOptions {
   readonly unhealthyAfterFailures: number;
   readonly recoverAfterMs: number;
   readonly rebalance: boolean;
+  readonly idleSocketCloseMs: number;
 }
 
 /** Defaults of every optional option. */
@@ -80,6 +87,7 @@ export const DEFAULT_POOL_OPTIONS = /* @__PURE__ */ Object.freeze({
   unhealthyAfterFailures: 3,
   recoverAfterMs: 2000,
   rebalance: true,
+  idleSocketCloseMs: 30_000,
 });
 
 /** An invalid `SocketPool` option; `option` names it. */
@@ -91,7 +99,7 @@ export class PoolOptionError extends PhxError<'invalid_pool_option'> {
   }
 }
 
-const KNOWN = /* @__PURE__ */ new Set(['endpoints', 'socketsPerEndpoint', 'maxChannelsPerSocket', 'strategy', 'socket', 'fullRefusals', 'unhealthyAfterFailures', 'recoverAfterMs', 'rebalance']);
+const KNOWN = /* @__PURE__ */ new Set(['endpoints', 'socketsPerEndpoint', 'maxChannelsPerSocket', 'strategy', 'socket', 'fullRefusals', 'unhealthyAfterFailures', 'recoverAfterMs', 'rebalance', 'idleSocketCloseMs']);
 const STRATEGIES: readonly PoolStrategyName[] = ['least-channels', 'consistent-hash', 'round-robin'];
 
 function positiveInteger(option: string, value: unknown, allowInfinity: boolean): number {
@@ -139,6 +147,10 @@ export function resolvePoolOptions(options: SocketPoolOptions): ResolvedPoolOpti
   if (typeof recoverAfterMs !== 'number' || !Number.isFinite(recoverAfterMs) || recoverAfterMs < 0) {
     throw new PoolOptionError('recoverAfterMs', `expected a finite number of ms >= 0, got ${String(recoverAfterMs)}`);
   }
+  const idleSocketCloseMs = options.idleSocketCloseMs ?? DEFAULT_POOL_OPTIONS.idleSocketCloseMs;
+  if (typeof idleSocketCloseMs !== 'number' || Number.isNaN(idleSocketCloseMs) || idleSocketCloseMs < 0) {
+    throw new PoolOptionError('idleSocketCloseMs', `expected a number of ms >= 0 or Infinity, got ${String(idleSocketCloseMs)}`);
+  }
   const rebalance = options.rebalance ?? DEFAULT_POOL_OPTIONS.rebalance;
   if (typeof rebalance !== 'boolean') throw new PoolOptionError('rebalance', `expected a boolean, got ${String(rebalance)}`);
   return {
@@ -151,5 +163,6 @@ export function resolvePoolOptions(options: SocketPoolOptions): ResolvedPoolOpti
     unhealthyAfterFailures: positiveInteger('unhealthyAfterFailures', options.unhealthyAfterFailures ?? DEFAULT_POOL_OPTIONS.unhealthyAfterFailures, false),
     recoverAfterMs,
     rebalance,
+    idleSocketCloseMs,
   };
 }

@@ -19,6 +19,8 @@ export interface PoolSocketMetadata {
 export interface PoolOwnEventMap {
   /** A slot created its socket (the first channel placed there). */
   'pool:socket_opened': { measurements: Record<string, never>; metadata: PoolSocketMetadata };
+  /** A socket had no channels for `idleSocketCloseMs` and disconnected; it opens again when needed. */
+  'pool:socket_closed': { measurements: { idle_ms: number }; metadata: PoolSocketMetadata & { reason: 'idle' } };
   /** A socket kept failing (`reason`: `connect_failures` or `circuit_open`): its channels move away. */
   'pool:socket_unhealthy': { measurements: { failures: number; channels: number }; metadata: PoolSocketMetadata & { reason: string } };
   /** An unhealthy socket stayed connected `recoverAfterMs`: it takes channels again. */
@@ -116,6 +118,14 @@ export class PoolTelemetry {
   addSource(telemetry: Telemetry, meta: PoolSocketMetadata): void {
     this.sources.push({ telemetry, meta, offs: new Map() });
     this.resync();
+  }
+
+  /** @internal Stops re-emitting a socket's events (it closed). */
+  removeSource(telemetry: Telemetry): void {
+    const at = this.sources.findIndex((s) => s.telemetry === telemetry);
+    if (at < 0) return;
+    const [source] = this.sources.splice(at, 1);
+    for (const off of source?.offs.values() ?? []) off();
   }
 
   /** Subscribes each socket to exactly what the pool's subscribers want: `'*'`, or the names they use. */

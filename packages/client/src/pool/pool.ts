@@ -52,6 +52,7 @@ export class SocketPool implements PoolChannelHost {
     const { endpoints, socketsPerEndpoint } = this.options;
     const hooks = {
       created: (slot: PoolSlot) => this.created(slot),
+      idle: (slot: PoolSlot, ms: number) => this.idle(slot, ms),
       unhealthy: (slot: PoolSlot, reason: string) => this.unhealthy(slot, reason),
       healthy: (slot: PoolSlot, ms: number) => this.recovered(slot, ms),
     };
@@ -153,8 +154,8 @@ export class SocketPool implements PoolChannelHost {
     // A twin on an unhealthy socket is left, and the new channel placed as any other.
     const twin = this.slots.find((s) => s.healthy && s.socket !== null && s.socket.openOnTopic(channel.topic).length > 0);
     const slot = twin ?? this.pick(channel.topic, null);
+    this.setHome(channel, slot);
     if (twin === undefined) for (const s of this.slots) for (const open of s.socket?.openOnTopic(channel.topic) ?? []) (open as Channel).leave();
-    channel.home = slot;
     return this.assign(channel, slot);
   }
 
@@ -177,16 +178,16 @@ export class SocketPool implements PoolChannelHost {
     }
     const target = this.pickStrict(channel.topic, slot);
     if (target === null) return false;
-    channel.home = target;
+    this.setHome(channel, target);
     this.relocate(channel, slot, target, 'overflow');
     return true;
   }
 
   /** @internal */
   closed(channel: AnyPoolChannel): void {
-    channel.slot?.members.delete(channel);
+    channel.slot?.remove(channel);
     channel.slot = null;
-    channel.home = null;
+    this.setHome(channel, null);
   }
 
   /** @internal */
@@ -232,10 +233,19 @@ export class SocketPool implements PoolChannelHost {
   }
 
   private assign(channel: AnyPoolChannel, slot: PoolSlot): Socket {
-    channel.slot?.members.delete(channel);
+    channel.slot?.remove(channel);
     channel.slot = slot;
-    slot.members.add(channel);
+    slot.add(channel);
     return slot.ensureSocket(this.wantConnected);
+  }
+
+  /** The slot a channel moves back to when it recovers; counted there, so it stays open meanwhile. */
+  private setHome(channel: AnyPoolChannel, slot: PoolSlot | null): void {
+    if (channel.home === slot) return;
+    const old = channel.home;
+    channel.home = slot;
+    if (slot !== null) slot.homes++;
+    old?.homeLeft();
   }
 
   private relocate(channel: AnyPoolChannel, from: PoolSlot, to: PoolSlot, reason: MoveReason): void {
@@ -247,6 +257,11 @@ export class SocketPool implements PoolChannelHost {
   private created(slot: PoolSlot): void {
     this.telemetry.addSource((slot.socket as Socket).telemetry, { socket_index: slot.index, endpoint: slot.endpoint });
     this.telemetry.emit('pool:socket_opened', { measurements: {}, metadata: { socket_index: slot.index, endpoint: slot.endpoint } });
+  }
+
+  private idle(slot: PoolSlot, idleMs: number): void {
+    this.telemetry.removeSource((slot.socket as Socket).telemetry);
+    this.telemetry.emit('pool:socket_closed', { measurements: { idle_ms: idleMs }, metadata: { socket_index: slot.index, endpoint: slot.endpoint, reason: 'idle' } });
   }
 
   private unhealthy(slot: PoolSlot, reason: string): void {

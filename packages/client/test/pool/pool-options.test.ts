@@ -28,6 +28,8 @@ describe('SocketPool options', () => {
     [{ endpoints: [url], unhealthyAfterFailures: -1 }, 'unhealthyAfterFailures'],
     [{ endpoints: [url], recoverAfterMs: Number.NaN }, 'recoverAfterMs'],
     [{ endpoints: [url], rebalance: 'yes' }, 'rebalance'],
+    [{ endpoints: [url], idleSocketCloseMs: -5 }, 'idleSocketCloseMs'],
+    [{ endpoints: [url], idleSocketCloseMs: '1s' }, 'idleSocketCloseMs'],
     [{ endpoints: [url], sockets: 3 }, 'sockets'],
   ])('rejects %j with a PoolOptionError naming %s', (options, option) => {
     const error = rejection(options);

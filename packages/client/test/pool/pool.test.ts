@@ -537,6 +537,62 @@ describe('SocketPool channels', () => {
   });
 });
 
+describe('SocketPool idle sockets', () => {
+  it('disconnects a socket left with no channels after idleSocketCloseMs, and opens a fresh one when a channel needs it', async () => {
+    const { cluster } = await countingCluster({ nodes: 2 });
+    const p = pool(cluster.urls, { idleSocketCloseMs: 100 });
+    const closed: { index: number; idleMs: number }[] = [];
+    p.telemetry.on('pool:socket_closed', ({ measurements, metadata }) => closed.push({ index: metadata.socket_index, idleMs: measurements.idle_ms }));
+    p.connect();
+    const [a, b] = await joinAll(p, 2);
+    expect(spread(p)).toEqual([1, 1]);
+    const connectionsOf = () => cluster.servers.map((server) => server.stats().connections);
+    expect(connectionsOf()).toEqual([1, 1]);
+
+    await b!.leave();
+    await until(() => closed.length === 1, 3000, 'the idle socket to close');
+    expect(closed[0]?.index).toBe(1);
+    expect(closed[0]?.idleMs).toBeGreaterThanOrEqual(90);
+    await until(() => connectionsOf()[1] === 0, 3000, 'the server to see the connection go');
+    expect(p.stats().sockets.map((s) => s.state)).toEqual(['open', 'unopened']);
+    expect(a!.state).toBe('joined');
+
+    const again = p.channel('room:again');
+    const heard: unknown[] = [];
+    again.on('shout', (m) => heard.push(m));
+    await again.join();
+    expect(spread(p)).toEqual([1, 1]);
+    expect(connectionsOf()).toEqual([1, 1]);
+    cluster.broadcast('room:again', 'shout', { n: 1 });
+    await until(() => heard.length === 1, 3000, 'a broadcast on the new socket');
+    // The new socket is watched like the first one: its events reach the pool's stream once.
+    const joinedEvents: number[] = [];
+    p.telemetry.on('channel:joined', ({ metadata }) => joinedEvents.push(metadata.socket_index));
+    await p.channel('room:third').join();
+    expect(joinedEvents).toHaveLength(1);
+  });
+
+  it('keeps the socket of a dead endpoint while channels that moved away wait to move back to it', async () => {
+    const { cluster } = await countingCluster({ nodes: 2 });
+    const p = pool(cluster.urls, { idleSocketCloseMs: 50, unhealthyAfterFailures: 2 });
+    const closed: number[] = [];
+    p.telemetry.on('pool:socket_closed', ({ metadata }) => closed.push(metadata.socket_index));
+    p.connect();
+    await joinAll(p, 4);
+    expect(spread(p)).toEqual([2, 2]);
+    await cluster.stop(1);
+    await until(() => spread(p)[1] === 0 && p.stats().channels === 4, 5000, 'the failover');
+    await new Promise((r) => setTimeout(r, 300)); // far past idleSocketCloseMs
+    expect(closed).toEqual([]);
+    await cluster.start(1);
+    // Counted once each move ends (the channel is placed on its target as the move starts).
+    await until(() => p.stats().moves.rebalance === 2, 5000, 'the rebalance back');
+    expect(spread(p)).toEqual([2, 2]);
+    expect(p.stats().moves).toMatchObject({ failover: 2, rebalance: 2 });
+    expect(closed).toEqual([]);
+  });
+});
+
 describe('SocketPool telemetry and stats', () => {
   it('re-emits every socket event with the socket index and endpoint, plus its own events', async () => {
     const { cluster } = await countingCluster();
