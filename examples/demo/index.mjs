@@ -1,10 +1,13 @@
 // The demo behind `npm run demo`: a testkit server and two phx-socket clients in one process.
 // It joins a room, pushes and awaits a reply, receives a broadcast from the other client, watches
-// presence, survives a server-side drop, and prints one line per telemetry event. Exits 0 on success.
+// presence, survives a server-side drop (a push in flight fails with a typed error and is not run twice;
+// a push made offline is delivered after the rejoin), and prints one line per telemetry event. Exits 0
+// on success.
 import { PerformanceMonitor, Presence, Socket } from '@phx-socket/client';
 import { startServer } from '@phx-socket/testkit';
 
 const server = await startServer();
+let slowRuns = 0;
 server.channel('room:*', {
   join(_topic, params, socket) {
     socket.assigns.user = params.user;
@@ -18,6 +21,10 @@ server.channel('room:*', {
     if (event === 'new_msg') {
       socket.broadcast('new_msg', { user: socket.assigns.user, body: payload.body });
       return { reply: 'ok', response: { stored: true } };
+    }
+    if (event === 'slow') {
+      slowRuns++; // handled, never answered: still in flight when the connection drops
+      return { noreply: true };
     }
     return { reply: 'error', response: { reason: `unknown event ${event}` } };
   },
@@ -77,10 +84,22 @@ try {
   check(error.code === 'reply_error', `an unknown event is refused with ${error.name} (${error.code})`);
 }
 
+// The server drops every connection. The push it had taken but not answered fails with a typed error
+// and is not re-sent behind the app's back (it may have run: here it did, once). A push made once ana
+// knows she is offline waits in her channel's buffer and goes out once, after the rejoin.
+const inFlight = anaRoom.push('slow', {}).then(
+  () => null,
+  (error) => error,
+);
+await until(() => slowRuns === 1);
+const down = new Promise((resolve) => ana.telemetry.on('socket:disconnected', resolve));
 server.dropAll();
-const afterDrop = anaRoom.push('new_msg', { body: 'sent while reconnecting' });
-const again = await afterDrop;
+await down;
+const lost = await inFlight;
+check(lost?.code === 'connection_lost', `the push in flight at the drop failed with ${lost?.name} (${lost?.code})`);
+const again = await anaRoom.push('new_msg', { body: 'sent while reconnecting' });
 check(again.stored === true && anaRoom.state === 'joined', 'after the server dropped every connection, ana reconnected, rejoined and the buffered push was delivered');
+check(slowRuns === 1, 'the push in flight at the drop ran once on the server: not re-sent after the rejoin');
 
 console.log(`\n${monitor.report('text')}\n`);
 ana.disconnect();
