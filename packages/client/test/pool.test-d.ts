@@ -30,3 +30,20 @@ pool.telemetry.on('channel:joined', ({ metadata }) => metadata.topic + metadata.
 pool.telemetry.on('pool:channel_moved', ({ metadata }) => metadata.reason === 'failover' || metadata.reason === 'rebalance' || metadata.reason === 'overflow');
 // @ts-expect-error pool events are typed
 pool.telemetry.on('pool:channel_moved', ({ metadata }) => metadata.reason === 'moved');
+
+// Idle sockets close: the option takes ms (or Infinity), the event says how long the socket was idle.
+new SocketPool({ endpoints: ['wss://a/socket'], idleSocketCloseMs: Infinity });
+// @ts-expect-error idleSocketCloseMs is a number of ms
+new SocketPool({ endpoints: ['wss://a/socket'], idleSocketCloseMs: '30s' });
+pool.telemetry.on('pool:socket_closed', ({ measurements, metadata }) => {
+  const idle: number = measurements.idle_ms;
+  const reason: 'idle' = metadata.reason;
+  void idle;
+  void reason;
+});
+
+// phoenix.js's socket callbacks, for the whole pool.
+const refs: string[] = [pool.onOpen(() => {}), pool.onClose((event) => event.code), pool.onError((error: unknown) => error)];
+pool.off(refs);
+const state: 'connecting' | 'open' | 'closing' | 'closed' = pool.connectionState();
+void state;

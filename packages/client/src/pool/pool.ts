@@ -5,9 +5,11 @@
  * join refused as "full" goes to another socket.
  */
 import { realScheduler, type Channel, type ChannelParams, type EventMap, type Scheduler } from '@phx-socket/channel';
+import type { TransportCloseEvent } from '@phx-socket/transport';
 import type { ChannelOptions } from '../channel-options';
 import type { Socket } from '../socket';
 import { PoolChannel, type MoveReason, type PoolChannelHost } from './pool-channel';
+import { PoolConnection } from './pool-connection';
 import { resolvePoolOptions, type ResolvedPoolOptions, type SocketPoolOptions } from './pool-options';
 import type { PoolMoveStats, PoolStats } from './pool-stats';
 import { PoolTelemetry } from './pool-telemetry';
@@ -40,6 +42,7 @@ export class SocketPool implements PoolChannelHost {
   private readonly scheduler: Scheduler;
   private readonly moveCounts: PoolMoveStats = { failover: 0, rebalance: 0, overflow: 0 };
   private wantConnected = false;
+  private readonly connection = new PoolConnection((error, where) => this.reportError(error, where));
 
   constructor(options: SocketPoolOptions) {
     this.options = resolvePoolOptions(options);
@@ -114,6 +117,37 @@ export class SocketPool implements PoolChannelHost {
   /** True when at least one socket is open. */
   isConnected(): boolean {
     return this.slots.some((slot) => slot.socket?.isConnected() === true);
+  }
+
+  /** phoenix.js's four values, for the pool: `'open'` while any socket is open. */
+  connectionState(): 'connecting' | 'open' | 'closing' | 'closed' {
+    const states = this.sockets().map((socket) => socket.connectionState());
+    if (states.includes('open')) return 'open';
+    if (states.includes('connecting')) return 'connecting';
+    return states.includes('closing') ? 'closing' : 'closed';
+  }
+
+  /**
+   * Called when the pool goes from no open socket to one (not for each socket: see
+   * `pool.telemetry`'s `socket:connected`). Returns a ref for `off`.
+   */
+  onOpen(callback: () => void): string {
+    return this.connection.add('open', callback);
+  }
+
+  /** Called when the pool's last open socket closes. Returns a ref for `off`. */
+  onClose(callback: (event: TransportCloseEvent) => void): string {
+    return this.connection.add('close', callback);
+  }
+
+  /** Called on an error of any of the pool's sockets (failed connects, undecodable frames...). */
+  onError(callback: (error: unknown) => void): string {
+    return this.connection.add('error', callback);
+  }
+
+  /** Removes `onOpen` / `onClose` / `onError` callbacks by ref. */
+  off(refs: readonly string[]): void {
+    this.connection.off(refs);
   }
 
   /** A snapshot of every slot, and totals. */
@@ -255,12 +289,15 @@ export class SocketPool implements PoolChannelHost {
   }
 
   private created(slot: PoolSlot): void {
+    this.connection.watch(slot.socket as Socket);
     this.telemetry.addSource((slot.socket as Socket).telemetry, { socket_index: slot.index, endpoint: slot.endpoint });
     this.telemetry.emit('pool:socket_opened', { measurements: {}, metadata: { socket_index: slot.index, endpoint: slot.endpoint } });
   }
 
   private idle(slot: PoolSlot, idleMs: number): void {
-    this.telemetry.removeSource((slot.socket as Socket).telemetry);
+    const socket = slot.socket as Socket;
+    this.telemetry.removeSource(socket.telemetry);
+    this.connection.closed(socket, { code: 1000, reason: 'idle', wasClean: true });
     this.telemetry.emit('pool:socket_closed', { measurements: { idle_ms: idleMs }, metadata: { socket_index: slot.index, endpoint: slot.endpoint, reason: 'idle' } });
   }
 

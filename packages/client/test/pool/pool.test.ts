@@ -631,6 +631,38 @@ describe('SocketPool telemetry and stats', () => {
     expect(monitor.metrics().counters.reconnects).toBe(0);
   });
 
+  it("calls onOpen when its first socket opens and onClose when its last closes, as one Socket's callbacks read", async () => {
+    const { cluster } = await countingCluster({ nodes: 2 });
+    const p = pool(cluster.urls, { unhealthyAfterFailures: 100 }); // keep the channels where they are
+    let opens = 0;
+    const closes: unknown[] = [];
+    const errors: unknown[] = [];
+    const refs = [p.onOpen(() => opens++), p.onClose((event) => closes.push(event)), p.onError((error) => errors.push(error))];
+    p.connect();
+    await joinAll(p, 2);
+    expect(opens).toBe(1);
+    expect(p.connectionState()).toBe('open');
+
+    await cluster.stop(1); // one endpoint down, the other serving: not "closed"
+    await until(() => p.socket(1)?.isConnected() === false, 3000, 'socket 1 to notice');
+    await until(() => errors.length > 0, 3000, 'a failed connect to be reported');
+    expect(closes).toEqual([]);
+    expect(p.connectionState()).toBe('open');
+
+    await cluster.stop(0);
+    await until(() => closes.length === 1, 3000, 'the last open socket to close');
+    expect(p.isConnected()).toBe(false);
+    expect(p.connectionState()).not.toBe('open');
+
+    await cluster.start(0);
+    await until(() => opens === 2, 5000, 'the pool to be open again');
+    p.off(refs);
+    await cluster.start(1);
+    await until(() => p.socket(1)?.isConnected() === true, 5000, 'socket 1 back');
+    expect(opens).toBe(2);
+    expect(closes).toHaveLength(1);
+  });
+
   it('reports each slot and the totals in stats()', async () => {
     const { cluster } = await countingCluster({ nodes: 2 });
     const p = pool(cluster.urls, { socketsPerEndpoint: 2, maxChannelsPerSocket: 50 });
