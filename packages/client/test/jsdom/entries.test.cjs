@@ -2,7 +2,15 @@
 // are not globals (phoenix.js loads there, and many frontend apps test that way). Plain CommonJS that
 // `require`s the built dist/ through each package's `exports` (the `browser` + `require` conditions, as
 // jest-environment-jsdom resolves them), so no transform is involved.
-const ENTRIES = ['@phx-socket/client', '@phx-socket/client/lite', '@phx-socket/transport', '@phx-socket/channel', '@phx-socket/perf'];
+const ENTRIES = [
+  '@phx-socket/client',
+  '@phx-socket/client/lite',
+  '@phx-socket/client/shared',
+  '@phx-socket/client/shared-worker',
+  '@phx-socket/transport',
+  '@phx-socket/channel',
+  '@phx-socket/perf',
+];
 
 const text = (...codes) => Uint8Array.from(codes);
 const ascii = (s) => Array.from(s, (c) => c.charCodeAt(0));
@@ -17,7 +25,7 @@ describe('the jsdom environment', () => {
 
 describe('every entry', () => {
   it.each(ENTRIES)('%s loads from its built CommonJS file', (entry) => {
-    expect(require.resolve(entry)).toMatch(/[/\\]dist[/\\][a-z]+(\.browser)?\.cjs$/);
+    expect(require.resolve(entry)).toMatch(/[/\\]dist[/\\][a-z-]+(\.browser)?\.cjs$/);
     const exports = require(entry);
     expect(Object.keys(exports).length).toBeGreaterThan(0);
   });
@@ -80,5 +88,27 @@ describe('@phx-socket/transport', () => {
   it('encodes and decodes a non-ASCII auth token without TextEncoder/TextDecoder', () => {
     expect(encodeAuthTokenProtocol('secret')).toBe('base64url.bearer.phx.c2VjcmV0');
     expect(decodeAuthTokenProtocol(encodeAuthTokenProtocol('tökén 😀'))).toBe('tökén 😀');
+  });
+});
+
+describe('@phx-socket/client/shared', () => {
+  const { SharedSocket } = require('@phx-socket/client/shared');
+
+  it('constructs a SharedSocket and a channel without connecting (jsdom has no SharedWorker)', () => {
+    const socket = new SharedSocket('ws://127.0.0.1:1/socket', { locks: null });
+    const room = socket.channel('room:lobby', { user: 'ana' });
+    expect(room.state).toBe('closed');
+    expect(socket.mode).toBeNull();
+    socket.dispose();
+  });
+});
+
+describe('SocketPool', () => {
+  const { SocketPool } = require('@phx-socket/client');
+
+  it('constructs a SocketPool without opening a socket', () => {
+    const pool = new SocketPool({ endpoints: ['ws://127.0.0.1:1/socket', 'ws://127.0.0.1:2/socket'] });
+    expect(pool.stats().opened).toBe(0);
+    pool.dispose();
   });
 });
