@@ -268,6 +268,27 @@ describe('SharedSocket in headless Chromium', () => {
     expect(await probe(a, (x) => x.replies)).toEqual([]);
   }, 60_000);
 
+  it('a SharedWorker that dies sends every page to its own socket; channels rejoin and pushes work', async () => {
+    ready();
+    const worker = `w${++workerSeq}`;
+    const pages = [await probePage({ worker, user: 'hal' }), await probePage({ worker, user: 'hal' })];
+    expect(chat.server.stats()).toMatchObject({ connections: 1, channels: 1 });
+    const cdp = await context.newCDPSession(pages[0]!);
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+    const target = targetInfos.find((t) => t.type === 'shared_worker' && t.url.includes('phx-socket-shared-worker'));
+    expect(target, JSON.stringify(targetInfos.map((t) => [t.type, t.url]))).toBeDefined();
+    await cdp.send('Target.closeTarget', { targetId: target!.targetId });
+    for (const p of pages) {
+      await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.modes.at(-1)?.mode === 'local', undefined, { timeout: 15_000 });
+      await joinedAgain(p);
+    }
+    for (const p of pages) expect((await probe(p, (x) => x.modes.at(-1)))?.reason).toMatch(/^worker_(gone|silent|error)$/);
+    await expect.poll(() => chat.server.stats().connections, { timeout: 10_000 }).toBe(2);
+    const reply = await probe(pages[1]!, (x) => x.send('after the worker died'));
+    for (const p of pages) await p.waitForFunction(() => (window as unknown as ProbeWindow).probe.messages.some((m) => m.body === 'after the worker died'));
+    expect(await probe(pages[1]!, (x) => x.replies)).toEqual([{ ok: { id: reply.id } }]);
+  }, 60_000);
+
   it('a worker script that fails to load falls back to an own socket', async () => {
     ready();
     const a = await probePage({ worker: `w${++workerSeq}`, user: 'eve', workerUrl: '/vendor/no-such-worker.js', startMs: '1500' });
