@@ -1,5 +1,6 @@
 export { Channel, type ChannelParams, type EventMap, type PayloadOf } from './channel';
 export { Awaitable } from './awaitable';
+export { ChannelStatus } from './channel-status';
 export { Push, type PushOptions, type PushStatus, type PayloadSource, type PushOwner, type PushListener, type PushFollower, type ReplyTarget } from './push';
 export type { BindingCallback, BindingErrorSink } from './bindings';
 export {

@@ -1,5 +1,6 @@
 import { CHANNEL_EVENTS } from '@phx-socket/transport';
 import type { BindingCallback, Bindings } from './bindings';
+import { ChannelStatus } from './channel-status';
 import type { ChannelHost, ChannelState } from './host';
 import { Push, type PayloadSource, type PushListener, type PushOwner, type PushStatus, type ReplyTarget } from './push';
 import { PushQueue } from './push-queue';
@@ -29,7 +30,7 @@ export class ChannelExtras {
  * {@link ChannelExtras} created on first use; the layers above read both through these accessors only.
  * Do not add fields to the layers above: each one costs every channel.
  */
-export abstract class PackedChannel implements PushOwner, PushListener {
+export abstract class PackedChannel extends ChannelStatus implements PushOwner, PushListener {
   // Bindings. The first event bound with a single handler lives in these fields (no map, no entry
   // object, one comparison on dispatch); any other binding goes to `moreBindings` (in `extras`), created on demand.
   // An event is bound in one place or the other, never both. Declared first, so dispatch reads fields
@@ -54,6 +55,7 @@ export abstract class PackedChannel implements PushOwner, PushListener {
   private extras: ChannelExtras | null = null;
 
   constructor(topic: string, params: ChannelParams | undefined, host: ChannelHost) {
+    super();
     this.topic = topic;
     this.host = host;
     // No params: the push sends a fresh `{}` at each join instead of keeping one per channel.
@@ -152,22 +154,6 @@ export abstract class PackedChannel implements PushOwner, PushListener {
   /** Pushes waiting for the channel to be joined. */
   get bufferedCount(): number {
     return this.pushBuffer?.size ?? 0;
-  }
-
-  isClosed(): boolean {
-    return this.current === 'closed';
-  }
-  isErrored(): boolean {
-    return this.current === 'errored';
-  }
-  isJoined(): boolean {
-    return this.current === 'joined';
-  }
-  isJoining(): boolean {
-    return this.current === 'joining';
-  }
-  isLeaving(): boolean {
-    return this.current === 'leaving';
   }
 
   /** True when a push would go out now rather than wait in the buffer. */

@@ -94,7 +94,7 @@ export interface TelemetryEventMap {
    * `leader_gone`, `worker_error`, `worker_start_timeout`, `worker_gone`, `worker_silent`, `version`,
    * `mode_option`, `released`...).
    */
-'shared:mode': {
+  'shared:mode': {
     measurements: Record<string, never>;
     metadata: { mode: 'shared-worker' | 'leader-tab' | 'local'; reason: string; leader?: boolean };
   };

@@ -9,6 +9,7 @@ import {
   AlreadyJoinedError,
   BufferOverflowError,
   ChannelClosedError,
+  ChannelStatus,
   PushBeforeJoinError,
   type BindingCallback,
   type Channel,
@@ -79,7 +80,7 @@ interface AppBinding {
  * await room.join();
  * await room.push('new_msg', { body: 'hi' });
  */
-export class PoolChannel<In extends object = EventMap, Out extends object = EventMap> implements OutcomeFilter {
+export class PoolChannel<In extends object = EventMap, Out extends object = EventMap> extends ChannelStatus implements OutcomeFilter {
   readonly topic: string;
   readonly params: ChannelParams | undefined;
   /** @internal */
@@ -112,6 +113,7 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
 
   /** @internal Use `pool.channel(topic, params)`. */
   constructor(host: PoolChannelHost, topic: string, params: ChannelParams | undefined, options: ChannelOptions | undefined) {
+    super();
     this.host = host;
     this.topic = topic;
     this.params = params;
@@ -146,21 +148,6 @@ export class PoolChannel<In extends object = EventMap, Out extends object = Even
     return this.queue.length + (this.real?.bufferedCount ?? 0);
   }
 
-  isJoined(): boolean {
-    return this.state === 'joined';
-  }
-  isJoining(): boolean {
-    return this.state === 'joining';
-  }
-  isErrored(): boolean {
-    return this.state === 'errored';
-  }
-  isLeaving(): boolean {
-    return this.state === 'leaving';
-  }
-  isClosed(): boolean {
-    return this.state === 'closed';
-  }
   /** True when a push would go out now. */
   canPush(): boolean {
     return this.move === null && this.real !== null && this.real.canPush();

@@ -82,7 +82,7 @@ export class PoolPush<R = unknown> extends Awaitable<R> implements PushFollower 
 
   /**
    * @internal Follows `real`: its outcomes reach this push's hooks and promise, with the real push's typed
-   * error (`ConnectionLostError`, `ChannelClosedError`...), unless `accept` keeps one for the pool.
+   * error (`ConnectionLostError`, `ChannelClosedError`...), unless `filter` keeps one for the pool.
    */
   bind(real: Push, filter: OutcomeFilter | null = null): void {
     this.real = real;

@@ -184,12 +184,21 @@ export class SocketPool implements PoolChannelHost {
   /** @internal */
   place(channel: AnyPoolChannel): Socket {
     // As on one Socket, joining a topic leaves the channel already open on it: placed beside it, the socket
-    // does exactly that, and no topic is joined (and delivered) twice across sockets.
-    // A twin on an unhealthy socket is left, and the new channel placed as any other.
-    const twin = this.slots.find((s) => s.healthy && s.socket !== null && s.socket.openOnTopic(channel.topic).length > 0);
+    // does exactly that, and no topic is joined (and delivered) twice across sockets. Twins only on
+    // unhealthy sockets are left here, and the new channel is placed like every other.
+    let twin: PoolSlot | null = null;
+    let unhealthyTwins = false;
+    for (const s of this.slots) {
+      if (s.socket === null || s.socket.openOnTopic(channel.topic).length === 0) continue;
+      if (s.healthy) {
+        twin = s;
+        break;
+      }
+      unhealthyTwins = true;
+    }
     const slot = twin ?? this.pick(channel.topic, null);
     this.setHome(channel, slot);
-    if (twin === undefined) for (const s of this.slots) for (const open of s.socket?.openOnTopic(channel.topic) ?? []) (open as Channel).leave();
+    if (twin === null && unhealthyTwins) for (const s of this.slots) for (const open of s.socket?.openOnTopic(channel.topic) ?? []) (open as Channel).leave();
     return this.assign(channel, slot);
   }
 

@@ -6,6 +6,7 @@
 import {
   AlreadyJoinedError,
   ChannelClosedError,
+  ChannelStatus,
   PushBeforeJoinError,
   type ChannelState,
   type EventMap,
@@ -34,7 +35,7 @@ type Callback = (payload: unknown, ref: string | null, joinRef: string | null) =
 let chanSeq = 0;
 
 /** One channel object of one tab; several tabs' objects share one server channel. */
-export class SharedChannel<In extends object = EventMap, Out extends object = EventMap> implements LinkChannel {
+export class SharedChannel<In extends object = EventMap, Out extends object = EventMap> extends ChannelStatus implements LinkChannel {
   readonly topic: string;
   readonly params: WireParams;
   /** Unique per tab: the worker routes by it. */
@@ -52,6 +53,7 @@ export class SharedChannel<In extends object = EventMap, Out extends object = Ev
 
   /** @internal Made by `SharedSocket.channel()`. */
   constructor(owner: SharedChannelOwner, topic: string, params: WireParams) {
+    super();
     this.owner = owner;
     this.topic = topic;
     this.params = params;
@@ -152,21 +154,6 @@ export class SharedChannel<In extends object = EventMap, Out extends object = Ev
     return this.state === 'joined';
   }
 
-  isJoined(): boolean {
-    return this.state === 'joined';
-  }
-
-  isJoining(): boolean {
-    return this.state === 'joining';
-  }
-
-  isErrored(): boolean {
-    return this.state === 'errored';
-  }
-
-  isClosed(): boolean {
-    return this.state === 'closed';
-  }
 
   /** Sees every inbound event before its handlers and returns the payload they get (phoenix.js). */
   onMessage(_event: string, payload: unknown, _ref: string | null, _joinRef?: string | null): unknown {

@@ -3,7 +3,7 @@
  * `Push`. The worker's real push owns the timeout; this one only waits for its outcome. A join push hears
  * every (re)join outcome, as `Push` does; its promise settles with the first.
  */
-import type { PhxError, PushStatus } from '@phx-socket/client';
+import { Awaitable, type PhxError, type PushStatus } from '@phx-socket/client';
 
 type Hook = (response: unknown) => void;
 type Outcome = { status: PushStatus; response: unknown; error: PhxError | null };
@@ -16,7 +16,7 @@ export type HookErrorSink = (error: unknown, where: string) => void;
  * `TimeoutError`, `ConnectionLostError`...). The promise is made only when awaited, so code that uses only
  * `receive` never sees an unhandled rejection.
  */
-export class SharedPush<R = unknown> implements PromiseLike<R> {
+export class SharedPush<R = unknown> extends Awaitable<R> {
   readonly event: string;
   /** Ms the worker waits for the reply, counted from when the push is sent. */
   readonly timeoutMs: number;
@@ -28,6 +28,7 @@ export class SharedPush<R = unknown> implements PromiseLike<R> {
   private readonly onHookError: HookErrorSink;
 
   constructor(event: string, timeoutMs: number, onHookError: HookErrorSink) {
+    super();
     this.event = event;
     this.timeoutMs = timeoutMs;
     this.onHookError = onHookError;
@@ -54,22 +55,7 @@ export class SharedPush<R = unknown> implements PromiseLike<R> {
     if (this.settlePromise !== null && this.first === outcome) this.settlePromise(outcome);
   }
 
-  then<T1 = R, T2 = never>(
-    onfulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
-    onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
-  ): Promise<T1 | T2> {
-    return this.asPromise().then(onfulfilled, onrejected);
-  }
-
-  catch<T = never>(onrejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
-    return this.asPromise().catch(onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<R> {
-    return this.asPromise().finally(onfinally);
-  }
-
-  private asPromise(): Promise<R> {
+  protected asPromise(): Promise<R> {
     if (this.promise !== null) return this.promise;
     this.promise = new Promise<R>((resolve, reject) => {
       this.settlePromise = (outcome) => {
